@@ -1,0 +1,73 @@
+"""Final hyper-parameter definitions, as the generated sampler module reads them.
+
+`tuner()` merges each tuned field's definition from the source, config files and
+the command line, validates it, and hands the result to the generated
+`make_distributions` through a `Definitions`. Nothing here imports optuna.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FloatRange:
+    """A validated float range: `low <= high`, `low > 0` with log, no step with log."""
+
+    low: float
+    high: float
+    log: bool = False
+    step: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntRange:
+    """A validated int range: `low <= high`, `low >= 1` with log, step 1 with log."""
+
+    low: int
+    high: int
+    log: bool = False
+    step: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """A validated, non-empty tuple of choices, all of the declared type."""
+
+    choices: tuple[None | bool | int | float | str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Definitions:
+    """The final definition of every tuned field, keyed by `Class.field`."""
+
+    by_name: Mapping[str, FloatRange | IntRange | Choices]
+
+    def range(self, name: str) -> FloatRange | IntRange:
+        """Return the range of `name`, whichever its type."""
+        definition = self.by_name[name]
+        if isinstance(definition, Choices):
+            raise TypeError(f"{name} is a choice, not a range")
+        return definition
+
+    def float_range(self, name: str) -> FloatRange:
+        """Return the float range of `name`."""
+        definition = self.by_name[name]
+        if not isinstance(definition, FloatRange):
+            raise TypeError(f"{name} is not a float range: {definition!r}")
+        return definition
+
+    def int_range(self, name: str) -> IntRange:
+        """Return the int range of `name`."""
+        definition = self.by_name[name]
+        if not isinstance(definition, IntRange):
+            raise TypeError(f"{name} is not an int range: {definition!r}")
+        return definition
+
+    def choices(self, name: str) -> Choices:
+        """Return the choices of `name`."""
+        definition = self.by_name[name]
+        if not isinstance(definition, Choices):
+            raise TypeError(f"{name} is not a choice: {definition!r}")
+        return definition

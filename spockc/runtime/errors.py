@@ -1,0 +1,35 @@
+"""Errors the runtime reports about config files, the command line and tuning.
+
+Every problem found while building a configuration becomes one `Problem`; all of
+them travel together in one `ConfigError`, so the user sees everything at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the user's input, and where it was found.
+
+    `where` is `file:line` for a config file, `--Class.field` for a flag, or empty
+    when the problem has no single place (a required value given nowhere).
+    """
+
+    where: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        parts = [part for part in (self.where, self.key) if part]
+        return ": ".join([*parts, self.message])
+
+
+class ConfigError(Exception):
+    """The configuration could not be built; `problems` lists every reason."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
