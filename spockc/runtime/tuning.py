@@ -1,0 +1,302 @@
+"""Drive an Optuna study through the generated sampler module of a schema.
+
+`ConfigArgBuilder.tuner()` creates one `Tuner`; the builder's `sample()`,
+`tuner_status`, `best` and the saving of samples delegate to it. This is the only
+runtime module that imports optuna, and the builder imports it only on the tuning
+path, so a program that never tunes never pays for optuna.
+
+The per-trial path is kept to what the work needs: one `study.ask` with the fixed
+distributions (in the generated code), building the tuned classes, and one
+`make_space`. Nothing is logged per trial; Optuna already does.
+"""
+
+from __future__ import annotations
+
+import importlib
+import weakref
+from collections.abc import Callable, Collection, Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import optuna
+from optuna.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+)
+from optuna.trial import FrozenTrial, Trial, TrialState
+
+from spockc.runtime.definitions import Definitions
+from spockc.runtime.errors import ConfigError, Problem
+from spockc.runtime.schema import Schema, Spockspace, _built, make_space
+from spockc.runtime.tuner_config import OptunaTunerConfig
+
+if TYPE_CHECKING:
+    from spockc.runtime.builder import TunerStatus
+
+SampledT = TypeVar("SampledT", bound=Spockspace)
+
+_SampleFn = Callable[..., tuple[Trial, dict[str, object]]]
+
+
+class TuningError(ConfigError):
+    """The study cannot give what was asked: no completed trial, several objectives."""
+
+
+class Tuner(Generic[SampledT]):
+    """Ask an Optuna study for samples of the tuned classes and build typed spaces.
+
+    Every sample is one trial, asked only when a sample is wanted: `peek()` asks
+    ahead for a trial that the next `sample()` then hands out, so saving a sample
+    before returning it never asks twice. A trial asked by `peek()` that is never
+    handed out is told FAIL when the tuner is closed or collected, so no trial of
+    this tuner stays RUNNING.
+    """
+
+    def __init__(
+        self,
+        schema: Schema[Any, SampledT],
+        classes: Collection[str],
+        definitions: Definitions,
+        config: OptunaTunerConfig,
+    ) -> None:
+        module = _import_sampler(schema)
+        self._space_type = schema.sampled_space
+        self._classes = frozenset(classes)
+        self._sample_fn: _SampleFn = module.sample
+        self._study = _open_study(config)
+        self._distributions: dict[str, BaseDistribution] = module.make_distributions(
+            definitions, self._classes
+        )
+
+        _check_directions(self._study, config)
+        _check_resumable(self._study, self._distributions)
+
+        self._pending: list[tuple[Trial, SampledT]] = []
+        self._last: tuple[Trial, SampledT] | None = None
+        self._count = 0
+        self._fixed: Spockspace | None = None
+        self._fixed_classes: dict[str, object] = {}
+        self._finalizer = weakref.finalize(self, _fail_pending, self._pending)
+
+    @property
+    def study(self) -> optuna.Study:
+        """Return the Optuna study that trials are asked from."""
+        return self._study
+
+    @property
+    def distributions(self) -> Mapping[str, BaseDistribution]:
+        """Return the distribution of every tuned field, by `Class.field`."""
+        return self._distributions
+
+    @property
+    def sample_count(self) -> int:
+        """Return how many samples `sample()` has handed out so far."""
+        return self._count
+
+    @property
+    def status(self) -> TunerStatus:
+        """Return the study and the trial of the sample `sample()` returned last."""
+        if self._last is None:
+            raise TuningError([_problem("", "no sample yet: call sample() first")])
+        return {"study": self._study, "trial": self._last[0]}
+
+    def peek(self, fixed: Spockspace) -> SampledT:
+        """Return the sample the next `sample()` hands out, asking for it if needed."""
+        if not self._pending:
+            self._pending.append(self._ask(fixed))
+        return self._pending[0][1]
+
+    def sample(self, fixed: Spockspace) -> SampledT:
+        """Hand out the sample `peek()` asked for, or ask the study for a new one."""
+        asked = self._pending.pop() if self._pending else self._ask(fixed)
+        self._last = asked
+        self._count += 1
+        return asked[1]
+
+    def best(self, fixed: Spockspace) -> tuple[SampledT, float]:
+        """Return the space of the best completed trial and its objective value.
+
+        Raises:
+            TuningError: the study has several objectives (its Pareto front is
+                `status["study"].best_trials`), or no trial has completed.
+        """
+        trial = _best_trial(self._study)
+        missing = [name for name in self._distributions if name not in trial.params]
+        if missing:
+            message = f"the best trial (number {trial.number}) has no value for"
+            raise TuningError([_problem(", ".join(missing), message)])
+
+        _, built = self._sample_fn(_Replay(trial), self._distributions, self._classes)
+        value = trial.value
+        assert value is not None, "a completed single-objective trial has a value"
+        return self._space(fixed, built), value
+
+    def close(self) -> None:
+        """Tell FAIL to a trial `peek()` asked for that no `sample()` handed out."""
+        self._finalizer()
+
+    def _ask(self, fixed: Spockspace) -> tuple[Trial, SampledT]:
+        trial, built = self._sample_fn(self._study, self._distributions, self._classes)
+        return trial, self._space(fixed, built)
+
+    def _space(self, fixed: Spockspace, built: dict[str, object]) -> SampledT:
+        if fixed is not self._fixed:
+            self._fixed, self._fixed_classes = fixed, _built(fixed)
+        return make_space(self._space_type, {**self._fixed_classes, **built})
+
+
+class _Replay:
+    """Stand in for a study whose `ask` returns a finished trial, to rebuild it."""
+
+    def __init__(self, trial: FrozenTrial) -> None:
+        self._trial = trial
+
+    def ask(self, fixed_distributions: object = None) -> FrozenTrial:
+        del fixed_distributions
+        return self._trial
+
+
+def _import_sampler(schema: Schema[Any, Any]) -> ModuleType:
+    """Import the generated sampler module of `schema`, or say how to create it."""
+    if schema.sampler is None:
+        message = "has no @spockTuner class, so there is nothing to tune"
+        raise ConfigError([_problem(schema.source, message)])
+
+    try:
+        return importlib.import_module(schema.sampler)
+    except ModuleNotFoundError as exc:
+        if exc.name != schema.sampler:
+            raise
+        message = (
+            f"the generated sampler module {schema.sampler!r} was not found; "
+            f"run `spockc compile {schema.source}` to create it"
+        )
+        raise ConfigError([_problem(schema.source, message)]) from None
+
+
+def _open_study(config: OptunaTunerConfig) -> optuna.Study:
+    """Create the study `config` describes, or load it when it exists and may be."""
+    try:
+        return optuna.create_study(
+            storage=config.storage,  # type: ignore[arg-type]  # URL or storage object
+            sampler=config.sampler,  # type: ignore[arg-type]  # checked by Optuna
+            pruner=config.pruner,  # type: ignore[arg-type]  # checked by Optuna
+            study_name=config.study_name,
+            direction=config.direction,  # type: ignore[arg-type]  # checked by the config
+            directions=config.directions,  # type: ignore[arg-type]  # checked by the config
+            load_if_exists=config.load_if_exists,
+        )
+    except optuna.exceptions.DuplicatedStudyError:
+        message = (
+            f"study {config.study_name!r} already exists in {config.storage!r}; "
+            "pass load_if_exists=True to resume it, or choose another study_name"
+        )
+        raise ConfigError([_problem("OptunaTunerConfig", message)]) from None
+
+
+def _check_directions(study: optuna.Study, config: OptunaTunerConfig) -> None:
+    """Refuse a loaded study whose directions differ from the ones asked for."""
+    if config.directions is not None:
+        wanted = list(config.directions)
+    else:
+        wanted = [config.direction or "minimize"]
+    stored = [direction.name.lower() for direction in study.directions]
+    if stored != wanted:
+        message = (
+            f"study {study.study_name!r} was created with directions {stored}, "
+            f"but OptunaTunerConfig asks for {wanted}; "
+            "use another study_name to start a new study"
+        )
+        raise ConfigError([_problem("OptunaTunerConfig", message)])
+
+
+def _check_resumable(
+    study: optuna.Study, distributions: Mapping[str, BaseDistribution]
+) -> None:
+    """Refuse definitions that the stored trials of a resumed study contradict.
+
+    Optuna cannot continue a study in which a parameter changes its kind, its log
+    scale, or the choices of a categorical; it would fail at the first trial with
+    a message that names no field. Checking here names every changed field.
+    """
+    seen: dict[str, BaseDistribution] = {}
+    for trial in study.get_trials(deepcopy=False):
+        for name, stored in trial.distributions.items():
+            if name in distributions and name not in seen:
+                seen[name] = stored
+
+    problems = []
+    for name, stored in seen.items():
+        reason = _incompatibility(stored, distributions[name])
+        if reason:
+            message = (
+                f"{reason}; Optuna cannot resume study {study.study_name!r} with "
+                "this definition: restore it, or use another study_name"
+            )
+            problems.append(_problem(name, message))
+    if problems:
+        raise ConfigError(problems)
+
+
+def _incompatibility(stored: BaseDistribution, new: BaseDistribution) -> str:
+    """Return why `new` cannot replace `stored` in one study, or an empty string."""
+    if type(stored) is not type(new):
+        return f"was {_describe(stored)} in stored trials, now {_describe(new)}"
+    if isinstance(stored, FloatDistribution | IntDistribution):
+        assert isinstance(new, FloatDistribution | IntDistribution)
+        if stored.log != new.log:
+            return f"log_scale was {stored.log} in stored trials, now {new.log}"
+    if isinstance(stored, CategoricalDistribution):
+        assert isinstance(new, CategoricalDistribution)
+        if stored.choices != new.choices:
+            old, now = list(stored.choices), list(new.choices)
+            return f"choices were {old} in stored trials, now {now}"
+    return ""
+
+
+def _describe(distribution: BaseDistribution) -> str:
+    if isinstance(distribution, FloatDistribution):
+        return "a float range"
+    if isinstance(distribution, IntDistribution):
+        return "an int range"
+    return "a choice"
+
+
+def _best_trial(study: optuna.Study) -> FrozenTrial:
+    """Return the best completed trial of a single-objective study."""
+    if len(study.directions) > 1:
+        message = (
+            f"study {study.study_name!r} has {len(study.directions)} objectives, "
+            "so no single trial is best; its Pareto front is "
+            'tuner_status["study"].best_trials'
+        )
+        raise TuningError([_problem("", message)])
+
+    completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if not completed:
+        message = (
+            f"study {study.study_name!r} has no completed trial yet; tell the "
+            'study a value first: tuner_status["study"].tell(trial, value)'
+        )
+        raise TuningError([_problem("", message)])
+
+    try:
+        return study.best_trial
+    except ValueError as exc:  # constrained studies: no feasible trial
+        raise TuningError([_problem("", str(exc))]) from None
+
+
+def _fail_pending(pending: list[tuple[Trial, Any]]) -> None:
+    """Tell FAIL to the trial asked ahead that no sample() handed out."""
+    while pending:
+        trial, _ = pending.pop()
+        try:
+            trial.study.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
+        except Exception:  # runs at exit too, when the storage may be gone
+            continue
+
+
+def _problem(key: str, message: str) -> Problem:
+    return Problem(where="", key=key, message=message)
