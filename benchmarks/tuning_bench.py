@@ -164,7 +164,20 @@ def peak_rss_mb(trials: int) -> float:
 
 
 _SPOCK_CHILD = """
-import sys, time
+import sys, time, types
+try:
+    import ax
+except ImportError:
+    # spock-config's tune add-on imports two Ax names that its Optuna path never
+    # uses; stand-ins spare installing Ax (and torch) to time that path.
+    for name, attr in [
+        ("ax.service.ax_client", "AxClient"),
+        ("ax.modelbridge.generation_strategy", "GenerationStrategy"),
+    ]:
+        parts = name.split(".")
+        for end in range(1, len(parts) + 1):
+            sys.modules.setdefault(".".join(parts[:end]), types.ModuleType(name))
+        setattr(sys.modules[name], attr, type(attr, (), {{}}))
 import optuna
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 from spock import spock, SpockBuilder
