@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,28 +35,36 @@ def trial_states(database: Path) -> list[str]:
         return [state for (state,) in rows]
 
 
+@dataclass
+class Run:
+    stdout: str
+    samples: set[Path]
+    best: set[Path]
+
+
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """Run the example twice with 3 trials each; return its folder and outputs."""
+def two_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Run]]:
+    """Run the example twice with 3 trials each; return its folder and the runs."""
     folder = copy_example(tmp_path_factory.mktemp("iris"))
-    outputs = []
+    runs: list[Run] = []
     for _ in range(2):
         result = run_tune(folder, "--BasicParams.n_trials", "3")
         assert result.returncode == 0, result.stderr
-        outputs.append(result.stdout)
-    return folder, outputs
+        samples = set((folder / "runs").glob("iris.hp.sample.*.spock.cfg.yaml"))
+        best = set((folder / "runs").glob("iris.hp.best.*.spock.cfg.yaml"))
+        runs.append(Run(result.stdout, samples, best))
+    return folder, runs
 
 
 def test_iris_example_prints_best_score_and_configuration(two_runs):
-    _, outputs = two_runs
+    _, runs = two_runs
 
-    lines = outputs[0].splitlines()
+    lines = runs[0].stdout.splitlines()
 
     score = next(line for line in lines if line.startswith("best validation"))
     assert 0.0 <= float(score.rsplit(" ", 1)[1]) <= 1.0
-    assert any(
-        line.startswith("best configuration: LogisticRegressionHP(c=") for line in lines
-    )
+    configuration = "best configuration: LogisticRegressionHP(c="
+    assert any(line.startswith(configuration) for line in lines)
 
 
 def test_iris_example_resumes_its_sqlite_study_and_leaves_no_trial_running(two_runs):
@@ -66,11 +75,13 @@ def test_iris_example_resumes_its_sqlite_study_and_leaves_no_trial_running(two_r
     assert states == ["COMPLETE"] * 6
 
 
-def test_iris_example_saves_every_sample_and_one_best_file(two_runs):
-    folder, _ = two_runs
+def test_iris_example_saves_every_sample(two_runs):
+    _, runs = two_runs
 
-    samples = sorted((folder / "runs").glob("iris.hp.sample.*.spock.cfg.yaml"))
-    best = sorted((folder / "runs").glob("iris.hp.best.*.spock.cfg.yaml"))
+    assert [len(run.samples) for run in runs] == [3, 6]
 
-    assert len(samples) == 6
-    assert len(best) == 1
+
+def test_iris_example_keeps_one_best_file_per_run(two_runs):
+    _, runs = two_runs
+
+    assert [len(run.best) for run in runs] == [1, 2]
