@@ -65,11 +65,11 @@ class Tuner(Generic[SampledT]):
         self._space_type = schema.sampled_space
         self._classes = frozenset(classes)
         self._sample_fn: _SampleFn = module.sample
-        self._study = _open_study(config)
-        self._distributions: dict[str, BaseDistribution] = module.make_distributions(
-            definitions, self._classes
+        self._distributions = _make_distributions(
+            schema, module, definitions, self._classes
         )
 
+        self._study = _open_study(config)
         _check_directions(self._study, config)
         _check_resumable(self._study, self._distributions)
 
@@ -164,16 +164,42 @@ def _import_sampler(schema: Schema[Any, Any]) -> ModuleType:
         message = "has no @spockTuner class, so there is nothing to tune"
         raise ConfigError([_problem(schema.source, message)])
 
+    generated = (schema.sampler, schema.fixed_space.__module__)
     try:
         return importlib.import_module(schema.sampler)
-    except ModuleNotFoundError as exc:
-        if exc.name != schema.sampler:
+    except ImportError as exc:
+        if exc.name not in generated:
             raise
-        message = (
-            f"the generated sampler module {schema.sampler!r} was not found; "
-            f"run `spockc compile {schema.source}` to create it"
+        reason = "was not found" if exc.name == schema.sampler else "is out of date"
+        raise ConfigError([_stale(schema, reason)]) from None
+
+
+def _make_distributions(
+    schema: Schema[Any, Any],
+    module: ModuleType,
+    definitions: Definitions,
+    classes: frozenset[str],
+) -> dict[str, BaseDistribution]:
+    """Return the sampler's distributions, checking it knows every tuned field."""
+    try:
+        distributions: dict[str, BaseDistribution] = module.make_distributions(
+            definitions, classes
         )
-        raise ConfigError([_problem(schema.source, message)]) from None
+    except KeyError:
+        distributions = {}
+
+    wanted = {name for name in definitions.by_name if name.split(".")[0] in classes}
+    if set(distributions) != wanted:
+        raise ConfigError([_stale(schema, "is out of date")])
+    return distributions
+
+
+def _stale(schema: Schema[Any, Any], reason: str) -> Problem:
+    message = (
+        f"the generated sampler module {schema.sampler!r} {reason}; "
+        f"run `spockc compile {schema.source}` to generate it again"
+    )
+    return _problem(schema.source, message)
 
 
 def _open_study(config: OptunaTunerConfig) -> optuna.Study:

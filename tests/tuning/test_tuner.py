@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -45,6 +46,16 @@ def make_tuner(
 def fixed(iris: ModuleType, n_trials: int = 3) -> Any:
     params = iris.BasicParams(n_trials=n_trials, max_iter=150)
     return make_space(iris.Spockspace, {"BasicParams": params})
+
+
+def schema_with_sampler(iris: ModuleType, sampler: str | None) -> Any:
+    return iris._SCHEMA.__class__(
+        source="config.py",
+        classes=iris._SCHEMA.classes,
+        fixed_space=iris.Spockspace,
+        sampled_space=iris.SampledSpockspace,
+        sampler=sampler,
+    )
 
 
 def test_sample_returns_fixed_and_tuned_classes_with_declared_types(iris):
@@ -251,13 +262,7 @@ def test_study_settings_come_from_the_config(iris):
 
 
 def test_schema_without_sampler_module_says_to_compile(iris):
-    schema = iris._SCHEMA.__class__(
-        source="config.py",
-        classes=iris._SCHEMA.classes,
-        fixed_space=iris.Spockspace,
-        sampled_space=iris.SampledSpockspace,
-        sampler="config_spock_sampler_missing",
-    )
+    schema = schema_with_sampler(iris, "config_spock_sampler_missing")
 
     with pytest.raises(ConfigError, match=r"spockc compile config\.py") as caught:
         Tuner(schema, TUNED, definitions(), random_config())
@@ -266,13 +271,7 @@ def test_schema_without_sampler_module_says_to_compile(iris):
 
 
 def test_schema_without_tuner_classes_is_an_error(iris):
-    schema = iris._SCHEMA.__class__(
-        source="config.py",
-        classes=iris._SCHEMA.classes,
-        fixed_space=iris.Spockspace,
-        sampled_space=iris.SampledSpockspace,
-        sampler=None,
-    )
+    schema = schema_with_sampler(iris, None)
 
     with pytest.raises(ConfigError, match="no @spockTuner class"):
         Tuner(schema, TUNED, definitions(), random_config())
@@ -287,3 +286,46 @@ def test_sampled_c_covers_its_log_range(iris):
     assert min(logs) < -5.5
     assert max(logs) > 0.0
     assert all(1e-07 <= value <= 10.0 for value in values)
+
+
+def test_sampler_importing_a_class_gone_from_the_namespace_is_out_of_date(
+    iris, tmp_path, on_path
+):
+    (tmp_path / "gone_sampler.py").write_text("from config_spock import Gone\n")
+    sys.path.insert(0, str(tmp_path))
+    on_path.append(str(tmp_path))
+
+    with pytest.raises(ConfigError) as caught:
+        Tuner(
+            schema_with_sampler(iris, "gone_sampler"),
+            TUNED,
+            definitions(),
+            random_config(),
+        )
+
+    (problem,) = caught.value.problems
+    assert "'gone_sampler' is out of date" in problem.message
+    assert "run `spockc compile config.py`" in problem.message
+
+
+def test_sampler_missing_a_tuned_field_is_out_of_date(iris, tmp_path, on_path):
+    sampler = """
+from optuna.distributions import FloatDistribution
+
+def make_distributions(definitions, classes):
+    return {"LogisticRegressionHP.c": FloatDistribution(1e-07, 10.0, log=True)}
+
+def sample(study, distributions, classes):
+    raise AssertionError("never asked")
+"""
+    (tmp_path / "short_sampler.py").write_text(sampler)
+    sys.path.insert(0, str(tmp_path))
+    on_path.append(str(tmp_path))
+
+    with pytest.raises(ConfigError, match="'short_sampler' is out of date"):
+        Tuner(
+            schema_with_sampler(iris, "short_sampler"),
+            TUNED,
+            definitions(),
+            random_config(),
+        )
