@@ -1,13 +1,50 @@
-"""The builder generated namespace modules subclass (work in progress)."""
+"""The builder that generated namespace modules subclass, with their `schema`.
+
+`ConfigArgBuilder(...)` reads and validates everything when it is constructed:
+config files (and their includes), then the command line, against the schema the
+generated module gives. `generate()` returns the typed space of fixed classes;
+`tuner()`, `sample()`, `best` and `tuner_status` delegate to
+`spockc.runtime.tuning.Tuner`, which is imported (with optuna) only by `tuner()`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar
+import os
+import sys
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, TypedDict, TypeVar
 
-from spockc.runtime.schema import Schema, Spockspace
+from spockc.runtime import save as _save
+from spockc.runtime.assemble import Builder, Gathered, Plan, flag_table, make_plan
+from spockc.runtime.cmdline import (
+    CommandLine,
+    HelpRow,
+    HelpSection,
+    format_help,
+    parse_command_line,
+    usage,
+)
+from spockc.runtime.config_files import load_documents
+from spockc.runtime.decode import type_name
+from spockc.runtime.errors import ConfigError, Problem
+from spockc.runtime.hyperparams import build_definitions
+from spockc.runtime.schema import (
+    MISSING,
+    FieldSpec,
+    NestedDefault,
+    RangeSpec,
+    Schema,
+    Spockspace,
+    make_space,
+)
+from spockc.runtime.tuner_config import OptunaTunerConfig
 
 if TYPE_CHECKING:
     import optuna
+    from typing_extensions import Self
+
+    from spockc.runtime.tuning import Tuner
 
 FixedT = TypeVar("FixedT", bound=Spockspace)
 SampledT = TypeVar("SampledT", bound=Spockspace)
@@ -21,6 +58,398 @@ class TunerStatus(TypedDict):
 
 
 class ConfigArgBuilder(Generic[FixedT, SampledT]):
-    """Build the classes of a generated module from config files and flags."""
+    """Build the classes of a generated module from config files and flags.
+
+    Values come from, lowest to highest: the defaults in the source, config files
+    in the order given (`configs=` first, then `-c/--config`), then `--Class.field`
+    flags. With `args=` or `no_cmd_line=True` every problem is raised as one
+    `ConfigError`; reading `sys.argv`, the problems and the usage are printed to
+    stderr and the program exits with status 2, as argparse does.
+    """
 
     schema: ClassVar[Schema[Any, Any]]
+
+    def __init__(
+        self,
+        *classes: type,
+        desc: str = "",
+        configs: Sequence[str | os.PathLike[str]] | None = None,
+        args: Sequence[str] | None = None,
+        no_cmd_line: bool = False,
+    ) -> None:
+        plan = _plan_of(type(self))
+        built = plan.closure(classes)
+        self._plan = plan
+        self._desc = desc
+        self._built = built
+        self._tuned = [name for name in built if plan.classes[name].spec.is_tuner]
+        self._tuner: Tuner[SampledT] | None = None
+        self._run_id = uuid.uuid4().hex
+        self._written: set[str] = set()
+
+        from_argv = args is None and not no_cmd_line
+        argv: Sequence[str] = (
+            [] if no_cmd_line else sys.argv[1:] if args is None else args
+        )
+        try:
+            self._read(argv, configs or ())
+        except ConfigError as error:
+            if from_argv:
+                _exit_with(error.problems)
+            raise
+
+    def _read(
+        self, argv: Sequence[str], configs: Sequence[str | os.PathLike[str]]
+    ) -> None:
+        plan, built = self._plan, self._built
+        command = CommandLine()
+        if argv:
+            ignored = flag_table(plan, [n for n in plan.classes if n not in built])
+            command = parse_command_line(argv, flag_table(plan, built), ignored)
+            if command.wants_help:
+                print(self.help_text())
+                raise SystemExit(0)
+
+        paths = [(os.fspath(path), "configs=") for path in configs]
+        paths += [(path, "--config") for path in command.configs]
+        documents, problems = load_documents(paths) if paths else ([], [])
+        gathered = Gathered(plan, built, problems=[*problems, *command.problems])
+        for document in documents:
+            gathered.read_document(document)
+        gathered.read_flags(command.values)
+
+        maker = Builder(plan, gathered, gathered.problems)
+        fixed = {}
+        for name in built:
+            if not plan.classes[name].spec.is_tuner:
+                fixed[name] = maker.instance(name)
+        if gathered.problems:
+            raise ConfigError(_unique(gathered.problems))
+
+        self._gathered = gathered
+        self._fixed: FixedT = make_space(plan.schema.fixed_space, fixed)
+        self._replay = self._replayed(gathered)
+
+    def _replayed(self, gathered: Gathered) -> SampledT | None:
+        """Return the sampled space when every tuned field has a plain value."""
+        classes: dict[str, object] = {}
+        for name in self._tuned:
+            given = gathered.values.get(name, {})
+            fields = self._plan.classes[name].tuned
+            if not fields or any(spec.name not in given for spec in fields):
+                return None
+            kwargs = {spec.name: given[spec.name][0] for spec in fields}
+            classes[name] = self._plan.classes[name].spec.cls(**kwargs)
+        if not classes:
+            return None
+        sampled: SampledT = make_space(
+            self._plan.schema.sampled_space, {**_classes_of(self._fixed), **classes}
+        )
+        return sampled
+
+    # --- fixed parameters ---------------------------------------------------------
+
+    def generate(self) -> FixedT:
+        """Return the space of fixed classes, nested ones included."""
+        return self._fixed
+
+    def help_text(self) -> str:
+        """Return the `-h` text: usage, description and a field table per class."""
+        sections = [_help_section(self._plan, name) for name in self._built]
+        return format_help(_prog(), self._desc, sections)
+
+    # --- tuning -------------------------------------------------------------------
+
+    def tuner(self, tuner_config: OptunaTunerConfig) -> Self:
+        """Validate the hyper-parameter definitions and open the Optuna study."""
+        if not isinstance(tuner_config, OptunaTunerConfig):
+            got = type(tuner_config).__name__
+            raise TypeError(f"tuner() takes an OptunaTunerConfig, got {got}")
+        if not self._tuned:
+            message = (
+                "tuner() needs at least one @spockTuner class given to the builder"
+            )
+            raise ConfigError([Problem("", "", message)])
+
+        fields = [
+            (f"{name}.{spec.name}", spec)
+            for name in self._tuned
+            for spec in self._plan.classes[name].tuned
+        ]
+        problems = self._fixed_tuned_fields()
+        definitions, invalid = build_definitions(
+            fields, self._gathered.definitions, self._plan.schema.source
+        )
+        problems += invalid
+        if problems:
+            raise ConfigError(problems)
+
+        from spockc.runtime.tuning import Tuner
+
+        self._tuner = Tuner(self._plan.schema, self._tuned, definitions, tuner_config)
+        return self
+
+    def _fixed_tuned_fields(self) -> list[Problem]:
+        problems = []
+        for name in self._tuned:
+            for field_name, (value, where) in self._gathered.values.get(
+                name, {}
+            ).items():
+                message = f"has the fixed value {value!r}; tuner() needs a definition such as {{type: ..., bounds: [low, high]}} or {{type: ..., choices: [...]}}"
+                problems.append(Problem(where, f"{name}.{field_name}", message))
+        return problems
+
+    def sample(self) -> SampledT:
+        """Return the fixed classes plus one sample of the tuned classes.
+
+        Without `tuner()`, when every tuned field was given a plain value (a saved
+        sample or best file), return the space of those values.
+        """
+        if self._tuner is not None:
+            return self._tuner.sample(self._fixed)
+        if self._replay is not None:
+            return self._replay
+        message = (
+            "call tuner() before sample(), or give every tuned field a plain value"
+        )
+        raise ConfigError([Problem("", "", message)])
+
+    @property
+    def tuner_status(self) -> TunerStatus:
+        """Return the Optuna study and the trial of the last `sample()`."""
+        return self._need_tuner("tuner_status").status
+
+    @property
+    def best(self) -> tuple[SampledT, float]:
+        """Return the space of the best completed trial and its value."""
+        return self._need_tuner("best").best(self._fixed)
+
+    def _need_tuner(self, what: str) -> Tuner[SampledT]:
+        if self._tuner is None:
+            raise ConfigError([Problem("", "", f"call tuner() before reading {what}")])
+        return self._tuner
+
+    # --- saving -------------------------------------------------------------------
+
+    def save(
+        self,
+        file_name: str | None = None,
+        user_specified_path: str | os.PathLike[str] | None = None,
+        create_save_path: bool = True,
+        extra_info: bool = True,
+        file_extension: str = ".yaml",
+        add_tuner_sample: bool = False,
+    ) -> Self:
+        """Write the built values (and tuning definitions or the next sample) to a file.
+
+        The name is `{file_name}.{run id}.spock.cfg{ext}`, or
+        `{file_name}.hp.sample.{n}.{run id}.spock.cfg{ext}` with `add_tuner_sample`.
+        """
+        classes = _classes_of(self._replay if self._replay is not None else self._fixed)
+        if self._tuner is not None:
+            classes.update((name, None) for name in self._tuned)
+        kind = ""
+        if add_tuner_sample:
+            tuner = self._need_tuner("a sample to save")
+            sampled = tuner.peek(self._fixed)
+            classes = _classes_of(sampled)
+            kind = f"hp.sample.{tuner.sample_count + 1}"
+        definitions = (
+            {} if add_tuner_sample or self._tuner is None else self._definitions()
+        )
+        self._write(
+            classes,
+            definitions,
+            kind,
+            file_name,
+            user_specified_path,
+            create_save_path,
+            extra_info,
+            file_extension,
+        )
+        return self
+
+    def save_best(
+        self,
+        file_name: str | None = None,
+        user_specified_path: str | os.PathLike[str] | None = None,
+        create_save_path: bool = True,
+        extra_info: bool = True,
+        file_extension: str = ".yaml",
+    ) -> Self:
+        """Write the fixed values and the best trial's values; rewrite on each call."""
+        best, _ = self._need_tuner("the best sample to save").best(self._fixed)
+        classes = _classes_of(best)
+        self._write(
+            classes,
+            {},
+            "hp.best",
+            file_name,
+            user_specified_path,
+            create_save_path,
+            extra_info,
+            file_extension,
+        )
+        return self
+
+    def _definitions(self) -> dict[str, dict[str, object]]:
+        # The validated definitions, written back in spock's form.
+        assert self._tuner is not None
+        fields = [
+            (f"{name}.{spec.name}", spec)
+            for name in self._tuned
+            for spec in self._plan.classes[name].tuned
+        ]
+        definitions, _ = build_definitions(
+            fields, self._gathered.definitions, self._plan.schema.source
+        )
+        return _save.definitions_as_dicts(definitions, dict(fields))
+
+    def _write(
+        self,
+        classes: Mapping[str, object],
+        definitions: Mapping[str, Mapping[str, object]],
+        kind: str,
+        file_name: str | None,
+        path: str | os.PathLike[str] | None,
+        create_save_path: bool,
+        extra_info: bool,
+        extension: str,
+    ) -> None:
+        folder = _save.save_folder(path, self._fixed, create_save_path)
+        name_parts = [part for part in (file_name, kind, self._run_id) if part]
+        target = os.path.join(
+            folder, ".".join(name_parts) + ".spock.cfg" + _save.extension(extension)
+        )
+        payload = _save.payload(
+            self._plan, classes, definitions, target.endswith(".toml")
+        )
+        header = _save.header() if extra_info else []
+        if os.path.exists(target) and target not in self._written:
+            raise FileExistsError(
+                f"{target} exists and was written by another run; not overwriting it"
+            )
+        _save.write(target, payload, header, self._plan)
+        self._written.add(target)
+
+    # --- dictionaries and evolve, as in spock ---------------------------------------
+
+    def config_2_dict(self) -> dict[str, dict[str, object]]:
+        """Return the built fixed classes as plain dictionaries, by class name."""
+        return self.spockspace_2_dict(self._fixed)
+
+    def spockspace_2_dict(self, objs: Spockspace) -> dict[str, dict[str, object]]:
+        """Return every class of a space as a plain dictionary, by class name."""
+        return _save.payload(self._plan, _classes_of(objs), {})
+
+    def obj_2_dict(
+        self, obj: object | Iterable[object]
+    ) -> dict[str, dict[str, object]]:
+        """Return config class instances as plain dictionaries, by class name."""
+        items = list(obj) if isinstance(obj, list | tuple) else [obj]
+        classes: dict[str, object] = {}
+        for item in items:
+            name = self._plan.by_type.get(type(item))
+            if name is None:
+                raise TypeError(
+                    f"{item!r} is not an instance of a class of {self._plan.schema.source}"
+                )
+            classes[name] = item
+        return _save.payload(self._plan, classes, {})
+
+    def evolve(self, *args: object) -> FixedT:
+        """Return the fixed space with the given instances replacing their classes.
+
+        Fields of other built classes that held the replaced instance hold the new
+        one, recursively.
+        """
+        current = _classes_of(self._fixed)
+        replaced: dict[int, object] = {}
+        for item in args:
+            name = self._plan.by_type.get(type(item))
+            if name is None or name not in current:
+                raise TypeError(
+                    f"evolve() takes instances of the built classes, got {item!r}"
+                )
+            replaced[id(current[name])] = item
+            current[name] = item
+        evolved: FixedT = make_space(
+            self._plan.schema.fixed_space, _save.propagate(current, replaced)
+        )
+        return evolved
+
+
+SpockBuilder = ConfigArgBuilder
+
+
+def _plan_of(builder: type[ConfigArgBuilder[Any, Any]]) -> Plan:
+    """Return the plan of a builder class's schema, computed once per class."""
+    plan: Plan | None = builder.__dict__.get("_spockc_plan")
+    if plan is None or plan.schema is not builder.schema:
+        plan = make_plan(builder.schema)
+        type.__setattr__(builder, "_spockc_plan", plan)
+    return plan
+
+
+def _classes_of(space: Spockspace) -> dict[str, object]:
+    from spockc.runtime.schema import _built
+
+    return _built(space)
+
+
+def _unique(problems: Sequence[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+def _prog() -> str:
+    return os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "program"
+
+
+def _exit_with(problems: Sequence[Problem]) -> NoReturn:
+    lines = [usage(_prog()), *(f"{_prog()}: error: {problem}" for problem in problems)]
+    print("\n".join(lines), file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _help_section(plan: Plan, name: str) -> HelpSection:
+    klass = plan.classes[name]
+    rows = []
+    for spec in klass.spec.fields:
+        flag = f"--{name}.{spec.name}"
+        if isinstance(spec, FieldSpec):
+            rows.append(
+                HelpRow(flag, type_name(spec.type), _shown_default(spec), spec.help)
+            )
+        else:
+            kind = spec.value_type or "any"
+            shape = "range" if isinstance(spec, RangeSpec) else "choice"
+            default = _shown_definition(spec.default)
+            rows.append(HelpRow(flag, f"{shape}[{kind}]", default, spec.help))
+    summary = klass.spec.help.strip().splitlines()[0] if klass.spec.help.strip() else ""
+    return HelpSection(name, summary, rows)
+
+
+def _shown_default(spec: FieldSpec) -> str:
+    default = spec.default
+    if default is MISSING:
+        return "None" if type_name(spec.type).endswith("or null") else "required"
+    if isinstance(default, NestedDefault):
+        arguments = ", ".join(f"{k}={v!r}" for k, v in default.kwargs.items())
+        return f"{type_name(spec.type).removesuffix(' or null')}({arguments})"
+    return _save.shown(default)
+
+
+def _shown_definition(default: object) -> str:
+    if default is None:
+        return "from config"
+    parts = [
+        f"{k}={v!r}" for k, v in vars_of(default).items() if v not in (None, False)
+    ]
+    return ", ".join(parts)
+
+
+def vars_of(value: object) -> dict[str, object]:
+    """Return the fields of a slotted dataclass instance."""
+    import dataclasses
+
+    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}  # type: ignore[arg-type]

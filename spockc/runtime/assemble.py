@@ -1,0 +1,460 @@
+"""Gather values from documents and flags, then build the class instances.
+
+`Plan` is computed once per schema: field tables, defaults, which fields nest
+other classes or hold mutable values. `Gathered` collects the values of one
+builder, highest precedence last. `build_instances` applies, per field: the
+default < a nested default's source arguments < the class's own section and flags
+< a value given inline for that one nested instance.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spockc.runtime.cmdline import FlagValue
+from spockc.runtime.config_files import from_python, parse_flow
+from spockc.runtime.decode import (
+    NULL_WORDS,
+    DecodeError,
+    NestedRef,
+    RawMap,
+    RawScalar,
+    RawValue,
+    decode,
+)
+from spockc.runtime.errors import Problem
+from spockc.runtime.hyperparams import DefinitionParts, definition_keys, scalar_kind
+from spockc.runtime.schema import (
+    BOOL,
+    FLOAT,
+    INT,
+    MISSING,
+    STR,
+    ChoiceSpec,
+    ClassSpec,
+    DictOf,
+    FieldSpec,
+    ListOf,
+    NestedDefault,
+    NestedOf,
+    OptionalOf,
+    RangeSpec,
+    Scalar,
+    Schema,
+    TupleOf,
+    TypeSpec,
+)
+
+TunedSpec = RangeSpec | ChoiceSpec
+
+
+@dataclass(frozen=True, slots=True)
+class FieldPlan:
+    """What building needs to know about one fixed field, computed once."""
+
+    name: str
+    spec: FieldSpec
+    default: object
+    is_mutable: bool
+    has_nested: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClassPlan:
+    """One class of the schema, with its fields looked up by name."""
+
+    spec: ClassSpec
+    fields: Mapping[str, FieldSpec | TunedSpec]
+    fixed: tuple[FieldPlan, ...]
+    tuned: tuple[TunedSpec, ...]
+    nested: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything about a schema the builder looks up, computed once."""
+
+    schema: Schema[Any, Any]
+    classes: Mapping[str, ClassPlan]
+    owners: Mapping[str, tuple[str, ...]]
+    by_type: Mapping[type, str]
+
+    def closure(self, classes: Iterable[type]) -> list[str]:
+        """Return the names of `classes` and every class nested in them, in order."""
+        wanted: set[str] = set()
+        pending: list[str] = []
+        for cls in classes:
+            name = self.by_type.get(cls)
+            if name is None:
+                message = f"{cls!r} is not a class of {self.schema.source}"
+                raise TypeError(f"{message}; pass the classes of its generated module")
+            pending.append(name)
+        while pending:
+            name = pending.pop()
+            if name not in wanted:
+                wanted.add(name)
+                pending.extend(self.classes[name].nested)
+        return [name for name in self.classes if name in wanted]
+
+
+def make_plan(schema: Schema[Any, Any]) -> Plan:
+    """Compute the lookup tables of `schema`."""
+    classes: dict[str, ClassPlan] = {}
+    owners: dict[str, list[str]] = {}
+    for spec in schema.classes:
+        fixed = tuple(_field_plan(f) for f in spec.fields if isinstance(f, FieldSpec))
+        tuned = tuple(f for f in spec.fields if not isinstance(f, FieldSpec))
+        nested = sorted({name for f in fixed for name in _nested_names(f.spec.type)})
+        fields = {f.name: f for f in spec.fields}
+        classes[spec.name] = ClassPlan(spec, fields, fixed, tuned, tuple(nested))
+        for name in fields:
+            owners.setdefault(name, []).append(spec.name)
+    by_type = {spec.cls: spec.name for spec in schema.classes}
+    frozen_owners = {name: tuple(found) for name, found in owners.items()}
+    return Plan(schema, classes, frozen_owners, by_type)
+
+
+def _field_plan(spec: FieldSpec) -> FieldPlan:
+    default = spec.default
+    if default is MISSING and isinstance(spec.type, OptionalOf):
+        default = None
+    elif default is MISSING and spec.type == BOOL:
+        default = False  # as in spock: a bool without a default is False
+    return FieldPlan(
+        spec.name,
+        spec,
+        default,
+        _is_mutable(spec.type),
+        bool(_nested_names(spec.type)),
+    )
+
+
+def _nested_names(spec: TypeSpec) -> set[str]:
+    if isinstance(spec, NestedOf):
+        return {spec.name}
+    if isinstance(spec, OptionalOf):
+        return _nested_names(spec.inner)
+    if isinstance(spec, ListOf):
+        return _nested_names(spec.item)
+    if isinstance(spec, DictOf):
+        return _nested_names(spec.value)
+    if isinstance(spec, TupleOf):
+        return {name for item in spec.items for name in _nested_names(item)}
+    return set()
+
+
+def _is_mutable(spec: TypeSpec) -> bool:
+    if isinstance(spec, ListOf | DictOf):
+        return True
+    if isinstance(spec, OptionalOf):
+        return _is_mutable(spec.inner)
+    if isinstance(spec, TupleOf):
+        return any(_is_mutable(item) for item in spec.items)
+    return False
+
+
+def unwrap(spec: TypeSpec) -> TypeSpec:
+    """Return the type inside an Optional, or `spec` itself."""
+    return spec.inner if isinstance(spec, OptionalOf) else spec
+
+
+def closest(name: str, candidates: Iterable[str]) -> str:
+    """Return `; did you mean 'x'?` for the candidate closest to `name`, or ''."""
+    found = difflib.get_close_matches(name, list(candidates), n=1)
+    return f"; did you mean {found[0]!r}?" if found else ""
+
+
+@dataclass
+class Gathered:
+    """The values given for the built classes, from documents and then flags."""
+
+    plan: Plan
+    built: Sequence[str]
+    values: dict[str, dict[str, tuple[object, str]]] = field(default_factory=dict)
+    definitions: dict[str, DefinitionParts] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def read_document(self, document: RawMap) -> None:
+        """Take the values of one config file; its sections beat its top-level keys."""
+        built = set(self.built)
+        sections: list[tuple[str, RawMap]] = []
+        for entry in document:
+            if entry.key in self.plan.classes:
+                if entry.key not in built:
+                    continue  # a section of a class this program does not build
+                if isinstance(entry.value, RawMap):
+                    sections.append((entry.key, entry.value))
+                elif not (isinstance(entry.value, RawScalar) and entry.value.is_null):
+                    message = "a class section must be a mapping of its fields"
+                    self.problems.append(Problem(entry.where, entry.key, message))
+                continue
+            self._read_top_level(entry.key, entry.value, entry.where, built)
+        for name, section in sections:
+            for entry in section:
+                self.set(name, entry.key, entry.value, entry.where)
+
+    def _read_top_level(
+        self, key: str, raw: RawValue, where: str, built: set[str]
+    ) -> None:
+        owners = [name for name in self.plan.owners.get(key, ()) if name in built]
+        if len(owners) == 1:
+            self.set(owners[0], key, raw, where)
+        elif len(owners) > 1:
+            message = f"top-level key is a field of {', '.join(owners)}; put it in one class section"
+            self.problems.append(Problem(where, key, message))
+        elif key not in self.plan.owners:
+            known = [*self.plan.classes, *self.plan.owners]
+            message = f"unknown class or field{closest(key, known)}"
+            self.problems.append(Problem(where, key, message))
+
+    def read_flags(self, flags: Iterable[FlagValue]) -> None:
+        """Take `--Class.field VALUE` and `--Class.field.part VALUE` flags."""
+        for flag in flags:
+            name, _, rest = flag.name.partition(".")
+            field_name, _, part = rest.partition(".")
+            spec = self.plan.classes[name].fields[field_name]
+            try:
+                raw = _flag_value(flag, _flag_type(spec, part))
+            except DecodeError as error:
+                self.problems.append(
+                    Problem(error.where, f"{name}.{field_name}", error.message)
+                )
+                continue
+            if part:
+                self._set_part(name, field_name, part, raw, flag.where)
+            else:
+                self.set(name, field_name, raw, flag.where)
+
+    def set(self, name: str, field_name: str, raw: RawValue, where: str) -> None:
+        """Decode and record one value of `name.field_name`."""
+        key = f"{name}.{field_name}"
+        spec = self.plan.classes[name].fields.get(field_name)
+        if spec is None:
+            fields = self.plan.classes[name].fields
+            message = f"unknown field of {name}{closest(field_name, fields)}"
+            self.problems.append(Problem(where, key, message))
+            return
+        if not isinstance(spec, FieldSpec) and isinstance(raw, RawMap):
+            for entry in raw:
+                self._set_part(name, field_name, entry.key, entry.value, where)
+            return
+        try:
+            value = decode(raw, _plain_type(spec, self.definitions.get(key)))
+        except DecodeError as error:
+            self.problems.append(Problem(error.where, key, error.message))
+            return
+        self.values.setdefault(name, {})[field_name] = (value, where)
+        self.definitions.pop(key, None)
+
+    def _set_part(
+        self, name: str, field_name: str, part: str, raw: RawValue, where: str
+    ) -> None:
+        key = f"{name}.{field_name}"
+        spec = self.plan.classes[name].fields[field_name]
+        assert not isinstance(spec, FieldSpec)
+        keys = definition_keys(spec)
+        if part not in keys:
+            message = f"unknown definition key {part!r}{closest(part, keys)} (expected {', '.join(keys)})"
+            self.problems.append(Problem(raw.where, key, message))
+            return
+        parts = self.definitions.setdefault(key, DefinitionParts(where))
+        parts.where = where
+        parts.parts[part] = raw
+        self.values.get(name, {}).pop(field_name, None)
+
+
+def flag_table(plan: Plan, built: Sequence[str]) -> dict[str, bool]:
+    """Return every flag of the built classes -> whether its value is optional."""
+    flags: dict[str, bool] = {}
+    for name in built:
+        for spec in plan.classes[name].spec.fields:
+            key = f"{name}.{spec.name}"
+            if isinstance(spec, FieldSpec):
+                flags[key] = unwrap(spec.type) == BOOL
+                continue
+            flags[key] = isinstance(spec, ChoiceSpec) and spec.value_type == "bool"
+            for part in definition_keys(spec):
+                flags[f"{key}.{part}"] = part == "log_scale"
+    return flags
+
+
+def _flag_type(spec: FieldSpec | TunedSpec, part: str) -> TypeSpec | None:
+    """Return the type a flag's text must be read as, None for a structured part."""
+    if isinstance(spec, FieldSpec):
+        return spec.type
+    if part in ("bounds", "choices"):
+        return ListOf(STR)
+    return STR
+
+
+def _flag_value(flag: FlagValue, spec: TypeSpec | None) -> RawValue:
+    where = flag.where
+    if flag.text is None:
+        return RawScalar("true", True, where)
+    text = flag.text
+    if isinstance(spec, OptionalOf) and text.strip() == "None":
+        return RawScalar("null", True, where)
+    if spec is None or not isinstance(unwrap(spec), ListOf | TupleOf | DictOf):
+        return RawScalar(text, True, where)
+    return parse_structured(text, where)
+
+
+def parse_structured(text: str, where: str) -> RawValue:
+    """Read a list, tuple or mapping flag: YAML flow or a Python literal."""
+    stripped = text.strip()
+    if stripped in NULL_WORDS or stripped == "None":
+        return RawScalar("null", True, where)
+    if stripped[:1] in "([{":
+        try:
+            value = ast.literal_eval(stripped)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            pass
+        else:
+            if isinstance(value, list | tuple | dict):
+                return from_python(value, where)
+    if stripped.startswith("(") and stripped.endswith(")"):
+        stripped = f"[{stripped[1:-1]}]"
+    try:
+        return parse_flow(stripped, where)
+    except ValueError as error:
+        message = f"cannot read {text!r} as a list or mapping: {error}"
+        raise DecodeError(where, message) from None
+
+
+def _plain_type(spec: FieldSpec | TunedSpec, parts: DefinitionParts | None) -> TypeSpec:
+    """Return the type of a value given for a field, for tuned fields a fixed value."""
+    if isinstance(spec, FieldSpec):
+        return spec.type
+    kind = spec.value_type
+    if kind is None and spec.default is not None:
+        kind = spec.default.type
+    given = parts.parts.get("type") if parts is not None else None
+    if kind is None and isinstance(given, RawScalar):
+        kind = scalar_kind(given.text)
+    return (
+        Scalar(kind)
+        if kind is not None
+        else FLOAT
+        if isinstance(spec, RangeSpec)
+        else STR
+    )
+
+
+_BUILDING = object()
+
+
+@dataclass
+class Builder:
+    """Build instances from a plan and gathered values, caching standalone ones."""
+
+    plan: Plan
+    gathered: Gathered
+    problems: list[Problem]
+    standalone: dict[str, object] = field(default_factory=dict)
+
+    def instance(
+        self,
+        name: str,
+        under: Mapping[str, object] | None = None,
+        over: Mapping[str, object] | None = None,
+    ) -> object | None:
+        """Build class `name`: defaults < `under` < its section and flags < `over`."""
+        plain = not under and not over
+        if plain and name in self.standalone:
+            found = self.standalone[name]
+            if found is _BUILDING:
+                self.problems.append(Problem("", name, "nested defaults form a cycle"))
+                return None
+            return found
+        if plain:
+            self.standalone[name] = _BUILDING
+
+        klass = self.plan.classes[name]
+        given = self.gathered.values.get(name, {})
+        kwargs: dict[str, object] = {}
+        complete = True
+        for plan in klass.fixed:
+            value = self._value(name, plan, given, under, over)
+            if value is MISSING:
+                complete = False
+            else:
+                kwargs[plan.name] = value
+
+        built = klass.spec.cls(**kwargs) if complete else None
+        if plain:
+            self.standalone[name] = built
+        return built
+
+    def _value(
+        self,
+        name: str,
+        plan: FieldPlan,
+        given: Mapping[str, tuple[object, str]],
+        under: Mapping[str, object] | None,
+        over: Mapping[str, object] | None,
+    ) -> object:
+        if over and plan.name in over:
+            value = over[plan.name]
+        elif plan.name in given:
+            value = given[plan.name][0]
+        elif under and plan.name in under:
+            value = under[plan.name]
+        else:
+            value = plan.default
+        if value is MISSING:
+            key = f"{name}.{plan.name}"
+            message = (
+                f"required value missing; give it in a config file or with --{key}"
+            )
+            self.problems.append(Problem("", key, message))
+            return MISSING
+        if plan.has_nested:
+            return self._resolve(value, plan.spec.type)
+        if plan.is_mutable:
+            return copy.deepcopy(value)
+        return value
+
+    def _resolve(self, value: object, spec: TypeSpec) -> object:
+        spec = unwrap(spec)
+        if isinstance(value, NestedDefault) and isinstance(spec, NestedOf):
+            built = self.instance(spec.name, under=value.kwargs)
+        elif isinstance(value, NestedRef):
+            built = self.instance(value.name, over=self._inline(value))
+        elif isinstance(value, list) and isinstance(spec, ListOf):
+            return [self._resolve(item, spec.item) for item in value]
+        elif isinstance(value, tuple) and isinstance(spec, TupleOf):
+            items = spec.items * len(value) if spec.variadic else spec.items
+            return tuple(
+                self._resolve(item, s) for item, s in zip(value, items, strict=False)
+            )
+        elif isinstance(value, dict) and isinstance(spec, DictOf):
+            return {key: self._resolve(item, spec.value) for key, item in value.items()}
+        else:
+            return copy.deepcopy(value) if isinstance(value, list | dict) else value
+        return MISSING if built is None else built
+
+    def _inline(self, ref: NestedRef) -> dict[str, object] | None:
+        if ref.inline is None:
+            return None
+        fields = self.plan.classes[ref.name].fields
+        values: dict[str, object] = {}
+        for entry in ref.inline:
+            key = f"{ref.name}.{entry.key}"
+            spec = fields.get(entry.key)
+            if not isinstance(spec, FieldSpec):
+                message = f"unknown field of {ref.name}{closest(entry.key, fields)}"
+                self.problems.append(Problem(entry.where, key, message))
+                continue
+            try:
+                values[entry.key] = decode(entry.value, spec.type)
+            except DecodeError as error:
+                self.problems.append(Problem(error.where, key, error.message))
+        return values
+
+
+__all__ = ["INT", "Builder", "Gathered", "Plan", "flag_table", "make_plan"]

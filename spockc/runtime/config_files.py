@@ -1,0 +1,347 @@
+"""Read config files into raw value trees, following `config: [...]` includes.
+
+YAML is composed, not constructed: PyYAML's composer gives each scalar's text,
+quoting style and line, and the declared type decides later (see `decode`). TOML
+and JSON are parsed with hooks that keep number text. Every file becomes one
+`RawMap` document; `load_documents` returns them lowest precedence first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from spockc.runtime.decode import RawEntry, RawList, RawMap, RawScalar, RawValue
+from spockc.runtime.errors import Problem
+
+if TYPE_CHECKING:
+    import yaml
+
+INCLUDE_KEY = "config"
+YAML_SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (*YAML_SUFFIXES, ".toml", ".json")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class _Reader:
+    """Loads documents and collects every problem on the way."""
+
+    documents: list[RawMap] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def read(self, path: str, where: str, chain: tuple[str, ...]) -> None:
+        """Read `path`: its includes first, then the file itself."""
+        real = os.path.realpath(path)
+        if real in chain:
+            cycle = " -> ".join([*(_shown(link) for link in chain), path])
+            self.problems.append(Problem(where, "", f"include cycle: {cycle}"))
+            return
+
+        document = self._parse(path, where)
+        if document is None:
+            return
+
+        kept: list[RawEntry] = []
+        for entry in document:
+            if entry.key == INCLUDE_KEY:
+                self._include(path, entry.value, (*chain, real))
+            else:
+                kept.append(entry)
+        self.documents.append(RawMap(tuple(kept), document.where))
+
+    def _include(self, path: str, value: RawValue, chain: tuple[str, ...]) -> None:
+        items = value.items if isinstance(value, RawList) else (value,)
+        for item in items:
+            if not isinstance(item, RawScalar) or item.is_null:
+                message = "`config` lists file names to include"
+                self.problems.append(Problem(item.where, INCLUDE_KEY, message))
+                continue
+            target = item.text
+            if "://" in target:
+                message = (
+                    f"cannot include {target!r}: remote config files are not supported"
+                )
+                self.problems.append(Problem(item.where, "", message))
+                continue
+            resolved = os.path.join(os.path.dirname(path), target)
+            if not os.path.isfile(resolved):
+                message = f"included file {target!r} not found (resolved to {resolved})"
+                self.problems.append(Problem(item.where, "", message))
+                continue
+            self.read(resolved, item.where, chain)
+
+    def _parse(self, path: str, where: str) -> RawMap | None:
+        if not path.endswith(SUFFIXES):
+            message = f"config file {path!r} must end in one of {', '.join(SUFFIXES)}"
+            self.problems.append(Problem(where, "", message))
+            return None
+        try:
+            with open(path, encoding="utf-8") as stream:
+                text = stream.read()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            message = f"cannot read config file {path!r}: {reason}"
+            self.problems.append(Problem(where, "", message))
+            return None
+
+        if path.endswith(YAML_SUFFIXES):
+            root = _parse_yaml(text, path, self.problems)
+        elif path.endswith(".toml"):
+            root = _parse_toml(text, path, self.problems)
+        else:
+            root = _parse_json(text, path, self.problems)
+        if root is None:
+            return None
+        if not isinstance(root, RawMap):
+            message = "a config file must hold a mapping of classes and fields"
+            self.problems.append(Problem(root.where, "", message))
+            return None
+        return root
+
+
+def load_documents(
+    paths: Iterable[tuple[str, str]],
+) -> tuple[list[RawMap], list[Problem]]:
+    """Read each `(path, where_given)` with its includes, lowest precedence first.
+
+    A later include beats an earlier one and a file beats its includes; a file
+    reached twice through different branches is read twice, a cycle is an error.
+    """
+    reader = _Reader()
+    for path, where in paths:
+        if not os.path.isfile(path):
+            message = f"config file {path!r} not found"
+            reader.problems.append(Problem(where, "", message))
+            continue
+        reader.read(path, where, ())
+    return reader.documents, reader.problems
+
+
+def _shown(real: str) -> str:
+    try:
+        return os.path.relpath(real)
+    except ValueError:
+        return real
+
+
+# --- YAML -------------------------------------------------------------------------
+
+
+def _parse_yaml(text: str, path: str, problems: list[Problem]) -> RawValue | None:
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f":{mark.line + 1}" if mark is not None else ""
+        message = f"invalid YAML: {error.problem or error.context}"
+        problems.append(Problem(f"{path}{line}", "", message))
+        return None
+    except yaml.YAMLError as error:
+        problems.append(Problem(path, "", f"invalid YAML: {error}"))
+        return None
+    if node is None:
+        return RawMap((), f"{path}:1")
+    return _YamlTree(path, problems).convert(node, "", ())
+
+
+@dataclass
+class _YamlTree:
+    """Turn composed YAML nodes into raw values: fresh copies for every alias."""
+
+    path: str
+    problems: list[Problem]
+
+    def where(self, node: yaml.Node) -> str:
+        return f"{self.path}:{node.start_mark.line + 1}"
+
+    def convert(self, node: yaml.Node, key: str, seen: tuple[int, ...]) -> RawValue:
+        import yaml
+
+        if id(node) in seen:
+            self.problems.append(Problem(self.where(node), key, "recursive alias"))
+            return RawScalar("", True, self.where(node))
+        seen = (*seen, id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return RawScalar(node.value, node.style is None, self.where(node))
+        if isinstance(node, yaml.SequenceNode):
+            items = (self.convert(item, key, seen) for item in node.value)
+            return RawList(tuple(items), self.where(node))
+        return self._mapping(node, key, seen)
+
+    def _mapping(self, node: yaml.Node, key: str, seen: tuple[int, ...]) -> RawMap:
+        import yaml
+
+        entries: dict[str, RawEntry] = {}
+        merged: dict[str, RawEntry] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                self._merge(value_node, key, seen, merged)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                message = "mapping keys must be plain text"
+                self.problems.append(Problem(self.where(key_node), key, message))
+                continue
+            name = key_node.value
+            dotted = f"{key}.{name}" if key else name
+            first = entries.get(name)
+            if first is not None:
+                line = first.where.rsplit(":", 1)[-1]
+                message = f"duplicate key {dotted!r} (first set at line {line})"
+                self.problems.append(Problem(self.where(key_node), "", message))
+                continue
+            value = self.convert(value_node, dotted, seen)
+            entries[name] = RawEntry(name, value, self.where(key_node))
+        combined = {**merged, **entries}
+        return RawMap(tuple(combined.values()), self.where(node))
+
+    def _merge(
+        self,
+        node: yaml.Node,
+        key: str,
+        seen: tuple[int, ...],
+        merged: dict[str, RawEntry],
+    ) -> None:
+        # YAML merge keys: explicit keys beat merged ones, and of several merged
+        # mappings the earlier one wins.
+        import yaml
+
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for source in sources:
+            value = self.convert(source, key, seen)
+            if not isinstance(value, RawMap):
+                message = "`<<` merges only mappings"
+                self.problems.append(Problem(self.where(source), key, message))
+                continue
+            for entry in value:
+                merged.setdefault(entry.key, entry)
+
+
+# --- TOML and JSON ----------------------------------------------------------------
+
+
+class _Number(str):
+    """The text of a number, kept as written."""
+
+    __slots__ = ()
+
+
+def _parse_toml(text: str, path: str, problems: list[Problem]) -> RawValue | None:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+
+    try:
+        data = tomllib.loads(text, parse_float=_Number)
+    except tomllib.TOMLDecodeError as error:
+        problems.append(Problem(path, "", f"invalid TOML: {error}"))
+        return None
+    return _from_native(data, path, "", problems)
+
+
+def _parse_json(text: str, path: str, problems: list[Problem]) -> RawValue | None:
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_Pairs,
+            parse_float=_Number,
+            parse_int=_Number,
+            parse_constant=_Number,
+        )
+    except json.JSONDecodeError as error:
+        problems.append(
+            Problem(f"{path}:{error.lineno}", "", f"invalid JSON: {error.msg}")
+        )
+        return None
+    return _from_native(data, path, "", problems)
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """A JSON object as its key-value pairs, so duplicates can be reported."""
+
+
+def _from_native(
+    data: object, path: str, key: str, problems: list[Problem]
+) -> RawValue:
+    if isinstance(data, _Number):
+        return RawScalar(str(data), True, path)
+    if isinstance(data, str):
+        return RawScalar(data, False, path)
+    if isinstance(data, bool):
+        return RawScalar("true" if data else "false", True, path)
+    if data is None:
+        return RawScalar("null", True, path)
+    if isinstance(data, int | float):
+        return RawScalar(repr(data), True, path)
+    if isinstance(data, list) and not isinstance(data, _Pairs):
+        items = (_from_native(item, path, key, problems) for item in data)
+        return RawList(tuple(items), path)
+    if isinstance(data, dict | _Pairs):
+        pairs = data.items() if isinstance(data, dict) else data
+        return _native_map(pairs, path, key, problems)
+    return RawScalar(str(data), False, path)
+
+
+def _native_map(
+    pairs: Iterable[tuple[str, object]], path: str, key: str, problems: list[Problem]
+) -> RawMap:
+    entries: dict[str, RawEntry] = {}
+    for name, value in pairs:
+        dotted = f"{key}.{name}" if key else name
+        if name in entries:
+            problems.append(Problem(path, "", f"duplicate key {dotted!r}"))
+            continue
+        raw = _from_native(value, path, dotted, problems)
+        entries[name] = RawEntry(name, raw, path)
+    return RawMap(tuple(entries.values()), path)
+
+
+def parse_flow(text: str, where: str) -> RawValue:
+    """Parse a command-line value written in YAML flow style: `[1, 2]`, `{a: 1}`.
+
+    Raises `ValueError` with a short reason when it does not parse.
+    """
+    import yaml
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        raise ValueError(str(getattr(error, "problem", None) or error)) from None
+    problems: list[Problem] = []
+    if node is None:
+        return RawScalar("", True, where)
+    raw = _YamlTree(where, problems).convert(node, "", ())
+    if problems:
+        raise ValueError(problems[0].message)
+    return _relocate(raw, where)
+
+
+def _relocate(raw: RawValue, where: str) -> RawValue:
+    if isinstance(raw, RawScalar):
+        return RawScalar(raw.text, raw.plain, where)
+    if isinstance(raw, RawList):
+        return RawList(tuple(_relocate(item, where) for item in raw.items), where)
+    entries = (RawEntry(e.key, _relocate(e.value, where), where) for e in raw)
+    return RawMap(tuple(entries), where)
+
+
+def from_python(value: object, where: str) -> RawValue:
+    """Turn a Python literal (from `ast.literal_eval`) into a raw value."""
+    if isinstance(value, tuple | list):
+        return RawList(tuple(from_python(item, where) for item in value), where)
+    if isinstance(value, dict):
+        entries = (
+            RawEntry(str(k), from_python(v, where), where) for k, v in value.items()
+        )
+        return RawMap(tuple(entries), where)
+    return _from_native(value, where, "", [])
+
+
+__all__: Sequence[str] = ["from_python", "load_documents", "parse_flow"]

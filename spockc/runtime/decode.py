@@ -1,0 +1,286 @@
+"""Decode raw config values by the field's declared type.
+
+Config files and the command line are read into a small tree of raw values that
+keep the text as written (`RawScalar`), lists (`RawList`) and mappings (`RawMap`),
+each with the place it came from. This module turns such a tree into a Python
+value of a field's `TypeSpec`; the declared type decides, never YAML 1.1 guessing.
+
+Rules worth knowing:
+
+- `null`, `~` and an empty plain value are null; a quoted `"null"` is text.
+- A `str` field keeps the text as written: `no`, `off`, `1.10`, `0755`.
+- A `bool` takes `true/false`, `yes/no`, `on/off`, `1/0` in any case.
+- An `int` takes decimal (no leading zeros), `0x`, `0o`, `0b` and `_` separators; a
+  float-looking value is an error, never truncated.
+- A `float` takes anything an `int` takes plus `1e-5`, `5.`, `.5`, `-1E3`, `.inf`.
+- An Enum field takes a member's *value*. A member *name* is rejected with the
+  same message as any other wrong value, plus a hint naming the value to write
+  (C12): names and values may collide, so accepting both would be ambiguous.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spockc.runtime.schema import (
+    DictOf,
+    EnumOf,
+    ListOf,
+    NestedOf,
+    OptionalOf,
+    Scalar,
+    TupleOf,
+    TypeSpec,
+)
+
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*|0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+)")
+_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {
+    ".inf": math.inf,
+    "inf": math.inf,
+    "infinity": math.inf,
+    "+.inf": math.inf,
+    "+inf": math.inf,
+    "+infinity": math.inf,
+    "-.inf": -math.inf,
+    "-inf": -math.inf,
+    "-infinity": -math.inf,
+    ".nan": math.nan,
+    "nan": math.nan,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RawScalar:
+    """A scalar as written; `plain` is False when it was quoted (or a JSON string)."""
+
+    text: str
+    plain: bool
+    where: str
+
+    @property
+    def is_null(self) -> bool:
+        """Return whether this is an unquoted null."""
+        return self.plain and self.text in NULL_WORDS
+
+
+@dataclass(frozen=True, slots=True)
+class RawList:
+    """A sequence of raw values."""
+
+    items: tuple[RawValue, ...]
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawEntry:
+    """One `key: value` pair of a mapping; `where` is the place of the key."""
+
+    key: str
+    value: RawValue
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawMap:
+    """A mapping of text keys to raw values, in source order, keys unique."""
+
+    entries: tuple[RawEntry, ...]
+    where: str
+
+    def __iter__(self) -> Iterator[RawEntry]:
+        return iter(self.entries)
+
+
+RawValue = RawScalar | RawList | RawMap
+
+
+class DecodeError(Exception):
+    """A raw value does not fit the declared type; `where` is the value's place."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(message)
+        self.where = where
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class NestedRef:
+    """A nested class chosen by a value: its name, or an inline mapping of fields.
+
+    The builder turns it into an instance; fields given inline beat the class's
+    own section.
+    """
+
+    name: str
+    inline: RawMap | None = None
+
+
+def decode(raw: RawValue, spec: TypeSpec) -> object:
+    """Return the value of `raw` as type `spec`, or raise `DecodeError`."""
+    if isinstance(raw, RawScalar) and raw.is_null:
+        if isinstance(spec, OptionalOf):
+            return None
+        raise DecodeError(raw.where, f"expected {type_name(spec)}, got null")
+    if isinstance(spec, OptionalOf):
+        return decode(raw, spec.inner)
+    if isinstance(spec, Scalar):
+        return _decode_scalar(_need_scalar(raw, spec), spec)
+    if isinstance(spec, EnumOf):
+        return _decode_enum(_need_scalar(raw, spec), spec.enum)
+    if isinstance(spec, ListOf):
+        return [decode(item, spec.item) for item in _need_list(raw, spec)]
+    if isinstance(spec, TupleOf):
+        return _decode_tuple(_need_list(raw, spec), spec, raw.where)
+    if isinstance(spec, DictOf):
+        return _decode_dict(raw, spec)
+    return _decode_nested(raw, spec)
+
+
+def _decode_scalar(raw: RawScalar, spec: Scalar) -> object:
+    text = raw.text.strip()
+    if spec.kind == "str":
+        return raw.text
+    if spec.kind == "bool":
+        return _decode_bool(raw, text)
+    if spec.kind == "int":
+        if _INT.fullmatch(text):
+            return int(text, 0)
+        raise DecodeError(raw.where, f"expected int, got {describe(raw)}")
+    number = parse_float(text)
+    if number is None:
+        raise DecodeError(raw.where, f"expected float, got {describe(raw)}")
+    return number
+
+
+def parse_float(text: str) -> float | None:
+    """Return `text` as a float if it spells one in YAML, TOML, JSON or Python."""
+    special = _SPECIAL_FLOATS.get(text.lower())
+    if special is not None:
+        return special
+    if _INT.fullmatch(text):
+        return float(int(text, 0))
+    if _FLOAT.fullmatch(text) and any(char.isdigit() for char in text):
+        return float(text.replace("_", ""))
+    return None
+
+
+def _decode_bool(raw: RawScalar, text: str) -> bool:
+    lowered = text.lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in FALSE_WORDS:
+        return False
+    message = f"expected bool (true/false, yes/no, on/off, 1/0), got {describe(raw)}"
+    raise DecodeError(raw.where, message)
+
+
+def _decode_enum(raw: RawScalar, enum_type: type[enum.Enum]) -> enum.Enum:
+    for member in enum_type:
+        if _matches(raw, member.value):
+            return member
+    values = [member.value for member in enum_type]
+    message = f"{raw.text!r} is not one of {values!r}"
+    by_name = enum_type.__members__.get(raw.text)
+    if by_name is not None:
+        message += (
+            f" ({raw.text!r} is a member name; write its value {by_name.value!r})"
+        )
+    raise DecodeError(raw.where, message)
+
+
+def _matches(raw: RawScalar, value: object) -> bool:
+    text = raw.text.strip()
+    if isinstance(value, bool):
+        lowered = text.lower()
+        return lowered in (TRUE_WORDS if value else FALSE_WORDS)
+    if isinstance(value, int):
+        return bool(_INT.fullmatch(text)) and int(text, 0) == value
+    if isinstance(value, float):
+        return parse_float(text) == value
+    return raw.text == value
+
+
+def _decode_tuple(items: tuple[RawValue, ...], spec: TupleOf, where: str) -> object:
+    if spec.variadic:
+        return tuple(decode(item, spec.items[0]) for item in items)
+    if len(items) != len(spec.items):
+        message = f"expected {len(spec.items)} items, got {len(items)}"
+        raise DecodeError(where, message)
+    return tuple(
+        decode(item, item_spec)
+        for item, item_spec in zip(items, spec.items, strict=True)
+    )
+
+
+def _decode_dict(raw: RawValue, spec: DictOf) -> dict[str, object]:
+    if not isinstance(raw, RawMap):
+        raise DecodeError(raw.where, f"expected a mapping, got {describe(raw)}")
+    return {entry.key: decode(entry.value, spec.value) for entry in raw}
+
+
+def _decode_nested(raw: RawValue, spec: NestedOf) -> NestedRef:
+    if isinstance(raw, RawMap):
+        return NestedRef(spec.name, inline=raw)
+    if isinstance(raw, RawScalar) and raw.text == spec.name:
+        return NestedRef(spec.name)
+    message = f"expected the class name {spec.name!r} or a mapping of its fields"
+    raise DecodeError(raw.where, f"{message}, got {describe(raw)}")
+
+
+def _need_scalar(raw: RawValue, spec: TypeSpec) -> RawScalar:
+    if isinstance(raw, RawScalar):
+        return raw
+    raise DecodeError(raw.where, f"expected {type_name(spec)}, got {describe(raw)}")
+
+
+def _need_list(raw: RawValue, spec: TypeSpec) -> tuple[RawValue, ...]:
+    if isinstance(raw, RawList):
+        return raw.items
+    raise DecodeError(raw.where, f"expected {type_name(spec)}, got {describe(raw)}")
+
+
+def describe(raw: RawValue) -> str:
+    """Say what a raw value looks like, for error messages: `3.7 (float)`."""
+    if isinstance(raw, RawList):
+        return f"a list of {len(raw.items)} items"
+    if isinstance(raw, RawMap):
+        return "a mapping"
+    if raw.is_null:
+        return "null"
+    if not raw.plain:
+        return f"{raw.text!r} (str)"
+    text = raw.text.strip()
+    if _INT.fullmatch(text):
+        return f"{text} (int)"
+    if parse_float(text) is not None:
+        return f"{text} (float)"
+    if text.lower() in TRUE_WORDS | FALSE_WORDS:
+        return f"{text} (bool)"
+    return repr(raw.text)
+
+
+def type_name(spec: TypeSpec) -> str:
+    """Return a short readable name of a declared type: `tuple[int, int]`."""
+    if isinstance(spec, Scalar):
+        return spec.kind
+    if isinstance(spec, OptionalOf):
+        return f"{type_name(spec.inner)} or null"
+    if isinstance(spec, ListOf):
+        return f"list[{type_name(spec.item)}]"
+    if isinstance(spec, TupleOf):
+        inner = ", ".join(type_name(item) for item in spec.items)
+        return f"tuple[{inner}, ...]" if spec.variadic else f"tuple[{inner}]"
+    if isinstance(spec, DictOf):
+        return f"dict[str, {type_name(spec.value)}]"
+    if isinstance(spec, EnumOf):
+        return spec.enum.__name__
+    return spec.name
