@@ -178,6 +178,10 @@ class Gathered:
     values: dict[str, dict[str, tuple[object, str]]] = field(default_factory=dict)
     definitions: dict[str, DefinitionParts] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)
+    """Keys given a value that did not decode: not reported missing as well."""
+    quiet_missing: bool = False
+    """Set when a config file could not be read: it may hold the missing values."""
 
     def read_document(self, document: RawMap) -> None:
         """Take the values of one config file; its sections beat its top-level keys."""
@@ -221,9 +225,9 @@ class Gathered:
             try:
                 raw = _flag_value(flag, _flag_type(spec, part))
             except DecodeError as error:
-                self.problems.append(
-                    Problem(error.where, f"{name}.{field_name}", error.message)
-                )
+                key = f"{name}.{field_name}"
+                self.problems.append(Problem(error.where, key, error.message))
+                self.failed.add(key)
                 continue
             if part:
                 self._set_part(name, field_name, part, raw, flag.where)
@@ -247,6 +251,7 @@ class Gathered:
             value = decode(raw, _plain_type(spec, self.definitions.get(key)))
         except DecodeError as error:
             self.problems.append(Problem(error.where, key, error.message))
+            self.failed.add(key)
             return
         self.values.setdefault(name, {})[field_name] = (value, where)
         self.definitions.pop(key, None)
@@ -408,6 +413,8 @@ class Builder:
             value = plan.default
         if value is MISSING:
             key = f"{name}.{plan.name}"
+            if key in self.gathered.failed or self.gathered.quiet_missing:
+                return MISSING
             message = (
                 f"required value missing; give it in a config file or with --{key}"
             )

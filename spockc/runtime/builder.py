@@ -114,6 +114,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         paths += [(path, "--config") for path in command.configs]
         documents, problems = load_documents(paths) if paths else ([], [])
         gathered = Gathered(plan, built, problems=[*problems, *command.problems])
+        gathered.quiet_missing = bool(problems)
         for document in documents:
             gathered.read_document(document)
         gathered.read_flags(command.values)

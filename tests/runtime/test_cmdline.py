@@ -1,0 +1,184 @@
+"""The command line: flags, -c/--config, -h/--help, and exit status 2 on errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+import pytest
+
+from spockc.runtime import ConfigError, Problem
+from tests.runtime.conftest import Compile
+
+SOURCE = '''
+class Act(Enum):
+    relu = "relu"
+    gelu = "gelu"
+
+@spock
+class Optimizer:
+    """How the weights are updated.
+
+    Attributes:
+        lr: learning rate
+    """
+
+    lr: float = 0.001
+
+@spock
+class Train:
+    """One training run.
+
+    Attributes:
+        epochs: passes over the data
+        act: activation
+        optimizer: optimiser settings
+    """
+
+    epochs: int
+    act: Act = Act.relu
+    weights: Dict[str, float] = {}
+    optimizer: Optimizer = Optimizer(lr=0.01)
+    note: Optional[str] = None
+
+@spock
+class Unused:
+    x: int = 1
+'''
+
+
+@pytest.fixture
+def module(compiled: Compile) -> ModuleType:
+    return compiled(SOURCE)
+
+
+def problems_of(build: Callable[[], object]) -> list[Problem]:
+    with pytest.raises(ConfigError) as caught:
+        build()
+    return list(caught.value.problems)
+
+
+def test_unknown_flag_suggests_the_closest(module: ModuleType) -> None:
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["--Train.epoch", "1"])
+    )
+
+    message = "unknown flag; did you mean --Train.epochs?"
+    assert Problem("--Train.epoch", "", message) in found
+
+
+def test_flag_of_a_class_not_given_says_so(module: ModuleType) -> None:
+    args = ["--Train.epochs", "1", "--Unused.x", "2"]
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Train, args=args))
+
+    message = "unknown flag: class Unused was not given to the builder"
+    assert found == [Problem("--Unused.x", "", message)]
+
+
+def test_flag_without_value_is_an_error(module: ModuleType) -> None:
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["--Train.epochs"])
+    )
+
+    assert Problem("--Train.epochs", "", "expected a value") in found
+
+
+def test_stray_argument_is_an_error(module: ModuleType) -> None:
+    args = ["--Train.epochs", "1", "extra"]
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Train, args=args))
+
+    message = "unexpected argument; values follow a --Class.field flag"
+    assert found == [Problem("extra", "", message)]
+
+
+def test_nested_class_flag_reaches_nested_instance(module: ModuleType) -> None:
+    args = ["--Train.epochs", "1", "--Optimizer.lr", "0.5"]
+
+    built = module.ConfigArgBuilder(module.Train, args=args).generate()
+
+    assert built.Train.optimizer.lr == 0.5
+    assert built.Optimizer.lr == 0.5
+
+
+def test_dict_flag_takes_a_flow_mapping(module: ModuleType) -> None:
+    args = ["--Train.epochs", "1", "--Train.weights", "{a: 1, on: 2.5}"]
+
+    built = module.ConfigArgBuilder(module.Train, args=args).generate()
+
+    assert built.Train.weights == {"a": 1.0, "on": 2.5}
+
+
+def test_dict_flag_takes_a_python_literal(module: ModuleType) -> None:
+    args = ["--Train.epochs", "1", "--Train.weights", "{'a': 1}"]
+
+    built = module.ConfigArgBuilder(module.Train, args=args).generate()
+
+    assert built.Train.weights == {"a": 1.0}
+
+
+def test_negative_number_is_a_flag_value(module: ModuleType) -> None:
+    args = ["--Train.epochs", "-3"]
+
+    built = module.ConfigArgBuilder(module.Train, args=args).generate()
+
+    assert built.Train.epochs == -3
+
+
+def test_optional_str_flag_none_means_none_but_quoted_text_stays(
+    module: ModuleType,
+) -> None:
+    args = ["--Train.epochs", "1", "--Train.note", "None"]
+
+    built = module.ConfigArgBuilder(module.Train, args=args).generate()
+
+    assert built.Train.note is None
+
+
+def test_equals_form_takes_the_value(module: ModuleType) -> None:
+    built = module.ConfigArgBuilder(module.Train, args=["--Train.epochs=7"]).generate()
+
+    assert built.Train.epochs == 7
+
+
+def test_errors_from_sys_argv_print_usage_and_exit_2(
+    module: ModuleType,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("sys.argv", ["train.py", "--Train.epochs", "x"])
+
+    with pytest.raises(SystemExit) as caught:
+        module.ConfigArgBuilder(module.Train)
+
+    err = capsys.readouterr().err
+    assert caught.value.code == 2
+    assert err.splitlines()[0].startswith("usage: train.py [-h] [-c CONFIG")
+    assert "train.py: error: --Train.epochs: Train.epochs: expected int, got 'x'" in err
+
+
+def test_help_prints_a_table_per_class_and_exits_0(
+    module: ModuleType,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("sys.argv", ["train.py", "-h"])
+
+    with pytest.raises(SystemExit) as caught:
+        module.ConfigArgBuilder(module.Train, desc="Train a model")
+
+    out = capsys.readouterr().out
+    assert caught.value.code == 0
+    assert out.startswith("usage: train.py [-h]")
+    assert "Train a model" in out
+    assert "Train: One training run." in out
+    assert "Optimizer: How the weights are updated." in out
+    rows = {
+        line.split()[0]: line.split() for line in out.splitlines() if "--Train." in line
+    }
+    assert rows["--Train.epochs"][1:3] == ["int", "required"]
+    assert rows["--Train.act"][1:3] == ["Act", "'relu'"]
+    assert rows["--Train.optimizer"][1:3] == ["Optimizer", "Optimizer(lr=0.01)"]
+    assert " ".join(rows["--Train.epochs"][3:]) == "passes over the data"
+    assert "Unused" not in out

@@ -1,0 +1,286 @@
+"""Where values come from: class sections, top-level keys, formats, and their errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+import pytest
+
+from spockc.runtime import ConfigError, Problem
+from tests.runtime.conftest import Compile
+
+Write = Callable[[str, str], str]
+
+SOURCE = """
+@spock
+class Train:
+    lr: float = 0.5
+    epochs: int
+    name: str = "run"
+
+@spock
+class Data:
+    batch: int = 4
+    name: str = "iris"
+"""
+
+
+@pytest.fixture
+def module(compiled: Compile) -> ModuleType:
+    return compiled(SOURCE)
+
+
+def problems_of(build: Callable[[], object]) -> list[Problem]:
+    with pytest.raises(ConfigError) as caught:
+        build()
+    return list(caught.value.problems)
+
+
+def test_section_value_beats_top_level_key_in_one_file(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("c.yaml", "lr: 0.1\nTrain:\n  lr: 0.2\n  epochs: 1\n")
+
+    built = module.ConfigArgBuilder(module.Train, args=["-c", path]).generate()
+
+    assert built.Train.lr == 0.2
+
+
+def test_top_level_key_of_one_class_sets_that_field(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("c.yaml", "lr: 0.1\nepochs: 2\n")
+
+    built = module.ConfigArgBuilder(module.Train, args=["-c", path]).generate()
+
+    assert (built.Train.lr, built.Train.epochs) == (0.1, 2)
+
+
+def test_ambiguous_top_level_key_names_the_classes(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("c.yaml", "epochs: 1\nname: x\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, module.Data, args=["-c", path])
+    )
+
+    message = "top-level key is a field of Train, Data; put it in one class section"
+    assert found == [Problem(f"{path}:2", "name", message)]
+
+
+def test_top_level_key_is_not_ambiguous_when_one_owner_is_not_built(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("c.yaml", "epochs: 1\nname: x\n")
+
+    built = module.ConfigArgBuilder(module.Train, args=["-c", path]).generate()
+
+    assert built.Train.name == "x"
+
+
+def test_later_file_beats_earlier_file(module: ModuleType, write: Write) -> None:
+    first = write("a.yaml", "Train: {epochs: 1, lr: 0.1}\n")
+    second = write("b.yaml", "Train: {epochs: 2}\n")
+
+    built = module.ConfigArgBuilder(module.Train, args=["-c", first, second]).generate()
+
+    assert (built.Train.epochs, built.Train.lr) == (2, 0.1)
+
+
+def test_configs_argument_comes_before_command_line_files(
+    module: ModuleType, write: Write
+) -> None:
+    first = write("a.yaml", "Train: {epochs: 1}\n")
+    second = write("b.yaml", "Train: {epochs: 2}\n")
+
+    built = module.ConfigArgBuilder(module.Train, configs=[first], args=["-c", second])
+
+    assert built.generate().Train.epochs == 2
+
+
+def test_flag_beats_config_file(module: ModuleType, write: Write) -> None:
+    path = write("a.yaml", "Train: {epochs: 1}\n")
+
+    built = module.ConfigArgBuilder(
+        module.Train, args=["-c", path, "--Train.epochs", "5"]
+    ).generate()
+
+    assert built.Train.epochs == 5
+
+
+def test_unknown_field_suggests_the_closest(module: ModuleType, write: Write) -> None:
+    path = write("a.yaml", "Train:\n  epochs: 1\n  epoch: 2\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    message = "unknown field of Train; did you mean 'epochs'?"
+    assert found == [Problem(f"{path}:3", "Train.epoch", message)]
+
+
+def test_unknown_class_suggests_the_closest(module: ModuleType, write: Write) -> None:
+    path = write("a.yaml", "Trian:\n  epochs: 1\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    message = "unknown class or field; did you mean 'Train'?"
+    assert Problem(f"{path}:1", "Trian", message) in found
+
+
+def test_section_of_a_class_not_given_is_ignored(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("a.yaml", "Train: {epochs: 1}\nData: {batch: nonsense}\n")
+
+    built = module.ConfigArgBuilder(module.Train, args=["-c", path]).generate()
+
+    assert built.Train.epochs == 1
+
+
+def test_missing_required_value_names_the_flag(module: ModuleType) -> None:
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Train, args=[]))
+
+    message = "required value missing; give it in a config file or with --Train.epochs"
+    assert found == [Problem("", "Train.epochs", message)]
+
+
+def test_every_problem_is_reported_together(module: ModuleType, write: Write) -> None:
+    path = write("a.yaml", "Train:\n  lr: fast\n  epochs: many\nData:\n  batch: 1.5\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, module.Data, args=["-c", path])
+    )
+
+    assert [(p.where, p.key) for p in found] == [
+        (f"{path}:2", "Train.lr"),
+        (f"{path}:3", "Train.epochs"),
+        (f"{path}:5", "Data.batch"),
+    ]
+
+
+def test_missing_config_file_names_the_flag(
+    module: ModuleType, tmp_path: object
+) -> None:
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", "nowhere.yaml"])
+    )
+
+    assert found[0] == Problem("--config", "", "config file 'nowhere.yaml' not found")
+
+
+def test_yaml_syntax_error_names_the_line(module: ModuleType, write: Write) -> None:
+    path = write("a.yaml", "Train:\n  epochs: [1, 2\n  lr: 3\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert len(found) == 1
+    assert found[0].where.startswith(f"{path}:")
+    assert found[0].message.startswith("invalid YAML")
+
+
+def test_unknown_file_type_is_an_error(module: ModuleType, write: Write) -> None:
+    path = write("a.ini", "[Train]\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert found[0].where == "--config"
+    assert "must end in one of .yaml, .yml, .toml, .json" in found[0].message
+
+
+def test_toml_values_are_read_by_declared_type(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("a.toml", '[Train]\nlr = 1\nepochs = 3\nname = "0755"\n')
+
+    built = module.ConfigArgBuilder(module.Train, args=["-c", path]).generate()
+
+    assert built.Train == module.Train(lr=1.0, epochs=3, name="0755")
+    assert type(built.Train.lr) is float
+
+
+def test_json_values_are_read_by_declared_type(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("a.json", '{"Train": {"lr": 1, "epochs": 3, "name": "1.10"}}')
+
+    built = module.ConfigArgBuilder(module.Train, args=["-c", path]).generate()
+
+    assert built.Train == module.Train(lr=1.0, epochs=3, name="1.10")
+
+
+def test_json_float_for_int_field_is_an_error(module: ModuleType, write: Write) -> None:
+    path = write("a.json", '{"Train": {"epochs": 3.0}}')
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert found == [Problem(path, "Train.epochs", "expected int, got 3.0 (float)")]
+
+
+def test_toml_syntax_error_is_reported(module: ModuleType, write: Write) -> None:
+    path = write("a.toml", "[Train]\nepochs = \n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert found[0].where == path
+    assert found[0].message.startswith("invalid TOML")
+
+
+def test_quoted_null_is_text_for_a_str_field(module: ModuleType, write: Write) -> None:
+    path = write("a.yaml", "Train: {epochs: 1, name: 'null'}\n")
+
+    built = module.ConfigArgBuilder(module.Train, args=["-c", path]).generate()
+
+    assert built.Train.name == "null"
+
+
+def test_plain_null_for_a_non_optional_field_is_an_error(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("a.yaml", "Train:\n  epochs: 1\n  name: null\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert found == [Problem(f"{path}:3", "Train.name", "expected str, got null")]
+
+
+def test_no_cmd_line_ignores_sys_argv(
+    module: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.argv", ["prog", "--Train.epochs", "nonsense"])
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Train, no_cmd_line=True))
+
+    assert [p.key for p in found] == ["Train.epochs"]
+
+
+def test_passing_a_foreign_class_is_a_type_error(module: ModuleType) -> None:
+    class Other:
+        pass
+
+    with pytest.raises(TypeError, match="is not a class of cfg_"):
+        module.ConfigArgBuilder(Other, args=[])
+
+
+def test_built_instances_are_frozen_and_compare_by_value(module: ModuleType) -> None:
+    built = module.ConfigArgBuilder(
+        module.Train, args=["--Train.epochs", "1"]
+    ).generate()
+
+    with pytest.raises(AttributeError):
+        built.Train.epochs = 2  # type: ignore[misc]
+    assert built.Train == module.Train(lr=0.5, epochs=1, name="run")
