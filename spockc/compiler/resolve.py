@@ -55,11 +55,14 @@ class Symbols:
 
     def __init__(self, find_module: FindModule) -> None:
         self._find_module = find_module
+        self._via: dict[str, str] = {}
 
     def lookup(
         self, module: ir.SourceModule, dotted: str, via: str | None = None
     ) -> Symbol | None:
         """Return the symbol `dotted` names in `module`, or None if unknown."""
+        if via is None:
+            via = self._via.get(module.path)
         if "." not in dotted:
             local = self._local(module, dotted, via)
             if local is not None:
@@ -100,6 +103,8 @@ class Symbols:
 
         target = self._find_module(module, spec)
         outer_via = spec if via is None else via
+        if target is not None:
+            self._via.setdefault(target.path, outer_via)
         if target is None:
             return Symbol("external", None, None, outer_via, name)
         found = self.lookup(target, name, outer_via)

@@ -1,0 +1,6 @@
+from spockc import RangeHyperParameter, spockTuner
+
+
+@spockTuner
+class Only:
+    x: RangeHyperParameter[float]
