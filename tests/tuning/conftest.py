@@ -9,36 +9,13 @@ from types import ModuleType
 
 import pytest
 
-
-def _stub_builder_if_missing() -> None:
-    # TODO: temporary, until spockc/runtime/builder.py lands: a stand-in with the
-    # two names the runtime package re-exports, so the tuner can be tested alone.
-    try:
-        import spockc.runtime  # noqa: F401
-    except ModuleNotFoundError as exc:
-        if exc.name != "spockc.runtime.builder":
-            raise
-        from typing import Any, Generic, TypedDict, TypeVar
-
-        fixed_t, sampled_t = TypeVar("fixed_t"), TypeVar("sampled_t")
-        stub = ModuleType("spockc.runtime.builder")
-
-        class ConfigArgBuilder(Generic[fixed_t, sampled_t]):
-            pass
-
-        stub.ConfigArgBuilder = ConfigArgBuilder  # type: ignore[attr-defined]
-        stub.TunerStatus = TypedDict("TunerStatus", {"study": Any, "trial": Any})  # type: ignore[attr-defined]
-        sys.modules["spockc.runtime.builder"] = stub
-
-
-_stub_builder_if_missing()
-
 IRIS = Path(__file__).resolve().parents[2] / "examples" / "iris"
 
 _GENERATED = ("config_spock", "config_spock_sampler")
 
 
-def _forget_generated() -> None:
+def forget_generated() -> None:
+    """Drop the generated modules a test imported, so the next one imports its own."""
     for name in _GENERATED:
         sys.modules.pop(name, None)
 
@@ -47,11 +24,11 @@ def _forget_generated() -> None:
 def on_path() -> Iterator[list[str]]:
     """Let a test put folders on sys.path; forget them and the generated modules."""
     added: list[str] = []
-    _forget_generated()
+    forget_generated()
     yield added
     for folder in added:
         sys.path.remove(folder)
-    _forget_generated()
+    forget_generated()
 
 
 @pytest.fixture

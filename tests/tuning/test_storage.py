@@ -80,8 +80,6 @@ def test_sqlite_study_resumes_across_processes(iris, tmp_path):
         f"""
         import sys
         sys.path.insert(0, {str(IRIS)!r})
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
-        import conftest  # the builder stand-in, while builder.py is missing
         import optuna
         import config_spock as iris
         from spockc.runtime import Choices, Definitions, FloatRange, make_space
