@@ -27,6 +27,7 @@ from spockc.runtime.cmdline import (
 )
 from spockc.runtime.config_files import load_documents
 from spockc.runtime.decode import type_name
+from spockc.runtime.definitions import Definitions
 from spockc.runtime.errors import ConfigError, Problem
 from spockc.runtime.hyperparams import build_definitions
 from spockc.runtime.schema import (
@@ -172,15 +173,8 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
             )
             raise ConfigError([Problem("", "", message)])
 
-        fields = [
-            (f"{name}.{spec.name}", spec)
-            for name in self._tuned
-            for spec in self._plan.classes[name].tuned
-        ]
         problems = self._fixed_tuned_fields()
-        definitions, invalid = build_definitions(
-            fields, self._gathered.definitions, self._plan.schema.source
-        )
+        definitions, invalid = self._build_definitions()
         problems += invalid
         if problems:
             raise ConfigError(problems)
@@ -190,13 +184,25 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         self._tuner = Tuner(self._plan.schema, self._tuned, definitions, tuner_config)
         return self
 
+    def _build_definitions(self) -> tuple[Definitions, list[Problem]]:
+        """Merge and check the definitions of the tuned fields without a fixed value."""
+        fields = []
+        for name in self._tuned:
+            given = self._gathered.values.get(name, {})
+            for spec in self._plan.classes[name].tuned:
+                if spec.name not in given:
+                    fields.append((f"{name}.{spec.name}", spec))
+        source = self._plan.schema.source
+        return build_definitions(fields, self._gathered.definitions, source)
+
     def _fixed_tuned_fields(self) -> list[Problem]:
         problems = []
+        hint = "{type: ..., bounds: [low, high]} or {type: ..., choices: [...]}"
         for name in self._tuned:
             for field_name, (value, where) in self._gathered.values.get(
                 name, {}
             ).items():
-                message = f"has the fixed value {value!r}; tuner() needs a definition such as {{type: ..., bounds: [low, high]}} or {{type: ..., choices: [...]}}"
+                message = f"has the fixed value {value!r}; tuner() needs a definition such as {hint}"
                 problems.append(Problem(where, f"{name}.{field_name}", message))
         return problems
 
@@ -294,17 +300,12 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         return self
 
     def _definitions(self) -> dict[str, dict[str, object]]:
-        # The validated definitions, written back in spock's form.
-        assert self._tuner is not None
-        fields = [
-            (f"{name}.{spec.name}", spec)
-            for name in self._tuned
-            for spec in self._plan.classes[name].tuned
-        ]
-        definitions, _ = build_definitions(
-            fields, self._gathered.definitions, self._plan.schema.source
-        )
-        return _save.definitions_as_dicts(definitions, dict(fields))
+        """Return the validated definitions in spock's form, for saving."""
+        definitions, _ = self._build_definitions()
+        specs = {
+            f"{n}.{s.name}": s for n in self._tuned for s in self._plan.classes[n].tuned
+        }
+        return _save.definitions_as_dicts(definitions, specs)
 
     def _write(
         self,
