@@ -398,6 +398,9 @@ def _is_dynamic(decorator: ir.Decorator | None) -> bool:
     if decorator is None:
         return False
     for keyword in decorator.keywords:
+        if keyword.name not in _DECORATOR_KEYWORDS:
+            # Already reported; reading it as dynamic avoids a second, derived error.
+            return True
         if keyword.name == "dynamic" and isinstance(keyword.value, ir.ConstValue):
             return keyword.value.value is True
     return False

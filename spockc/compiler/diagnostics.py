@@ -82,10 +82,12 @@ def format_diagnostic(diagnostic: Diagnostic) -> str:
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """Return a "did you mean" hint for `name`, or an empty string."""
-    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1)
+    # Compare ignoring case, so `Innt` still finds `int`.
+    by_lower = {candidate.lower(): candidate for candidate in sorted(set(candidates))}
+    matches = difflib.get_close_matches(name.lower(), list(by_lower), n=1)
     if not matches:
         return ""
-    return f"did you mean '{matches[0]}'?"
+    return f"did you mean '{by_lower[matches[0]]}'?"
 
 
 class Reporter:

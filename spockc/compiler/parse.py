@@ -33,6 +33,7 @@ _DECORATORS = {
     **{f"{module}.spockTuner": "tuner" for module in DECORATOR_MODULES},
 }
 _ENUM_BASES = {"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"}
+_PARSER_POSITION = re.compile(r"error at (\d+):(\d+):?")
 _ENTRY = re.compile(r"^(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
 
 
@@ -46,27 +47,27 @@ def parse_source(text: str, path: str) -> ir.SourceModule:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        line = min(max(error.raw_line, 1), max(len(lines), 1))
-        source_line = lines[line - 1] if lines else ""
-        message = f"invalid syntax: {error.message}"
-        hint = "the compiler reads the file with the newest Python grammar"
-        raise CompileError(
-            [
-                Diagnostic(
-                    path,
-                    line,
-                    error.raw_column + 1,
-                    SYNTAX_ERROR,
-                    message,
-                    hint,
-                    source_line,
-                )
-            ]
-        ) from None
+        raise CompileError([_syntax_error(error, path, lines)]) from None
 
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     reader = _ModuleReader(wrapper.resolve(PositionProvider))
     return reader.read(wrapper.module, path, lines)
+
+
+def _syntax_error(
+    error: cst.ParserSyntaxError, path: str, lines: tuple[str, ...]
+) -> Diagnostic:
+    """Return the diagnostic of a syntax error, at the parser's own position."""
+    line, col = error.raw_line, error.raw_column + 1
+    # The native parser's raw position can lag; its message names the real one.
+    found = _PARSER_POSITION.search(error.message)
+    if found is not None:
+        line, col = int(found.group(1)), int(found.group(2)) + 1
+    detail = _PARSER_POSITION.sub("", error.message).replace("parser error: ", "")
+    message = f"invalid syntax: {detail.strip(': ')}"
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    hint = "the compiler reads the file with the newest Python grammar"
+    return Diagnostic(path, line, col, SYNTAX_ERROR, message, hint, source_line)
 
 
 class _ModuleReader:

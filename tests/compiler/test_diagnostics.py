@@ -1,0 +1,250 @@
+"""Every source problem is one diagnostic with a stable code and a 1-based position."""
+
+from __future__ import annotations
+
+from spockc.compiler import CompileError, compile_source
+from spockc.compiler.diagnostics import format_diagnostic
+
+from .conftest import diagnostics_of, errors_of
+
+HEADER = (
+    "from spockc import spock, spockTuner, RangeHyperParameter, ChoiceHyperParameter\n"
+)
+
+
+def test_syntax_error_is_reported_at_its_position() -> None:
+    assert errors_of("x = (1,\n") == [("SPK001", 2, 1)]
+
+
+def test_unknown_type_suggests_the_closest_name() -> None:
+    [found] = diagnostics_of(HEADER + "@spock\nclass A:\n    x: Innt\n")
+    assert (found.code, found.line, found.col) == ("SPK101", 4, 8)
+    assert "unknown type name 'Innt'" in found.message
+    assert found.hint == "did you mean 'int'?"
+
+
+def test_unsupported_generic_type_is_rejected() -> None:
+    assert errors_of(HEADER + "@spock\nclass A:\n    x: set[int]\n") == [
+        ("SPK102", 4, 8)
+    ]
+
+
+def test_union_of_two_types_is_rejected() -> None:
+    source = (
+        "from typing import Union\n"
+        + HEADER
+        + "@spock\nclass A:\n    x: Union[int, str]\n"
+    )
+    assert errors_of(source) == [("SPK102", 5, 8)]
+
+
+def test_typing_any_is_rejected() -> None:
+    source = "from typing import Any\n" + HEADER + "@spock\nclass A:\n    x: Any\n"
+    assert errors_of(source) == [("SPK102", 5, 8)]
+
+
+def test_list_without_item_type_is_rejected() -> None:
+    assert errors_of(HEADER + "@spock\nclass A:\n    x: list = []\n") == [
+        ("SPK112", 4, 8)
+    ]
+
+
+def test_dict_with_int_keys_is_rejected_at_the_key_type() -> None:
+    source = HEADER + "@spock\nclass A:\n    d: dict[int, str]\n"
+    assert errors_of(source) == [("SPK111", 4, 13)]
+
+
+def test_unannotated_attribute_is_rejected() -> None:
+    assert errors_of(HEADER + "@spock\nclass A:\n    x = 3\n") == [("SPK201", 4, 5)]
+
+
+def test_duplicate_class_name_is_reported_at_the_second_class() -> None:
+    source = HEADER + "@spock\nclass A:\n    x: int\n@spock\nclass A:\n    y: int\n"
+    assert errors_of(source) == [("SPK202", 6, 7)]
+
+
+def test_nested_classes_in_a_cycle_are_rejected() -> None:
+    source = HEADER + "@spock\nclass A:\n    b: 'B'\n@spock\nclass B:\n    a: A\n"
+    [found] = diagnostics_of(source)
+    assert (found.code, found.line, found.col) == ("SPK203", 4, 5)
+    assert "A -> B -> A" in found.message
+
+
+def test_decorator_assigned_to_another_name_is_rejected() -> None:
+    assert errors_of(HEADER + "cfg = spock\n") == [("SPK204", 2, 1)]
+
+
+def test_unknown_decorator_keyword_is_reported_at_the_keyword() -> None:
+    [found] = diagnostics_of(HEADER + "@spock(dynamc=True)\nclass A:\n    x: int\n")
+    assert (found.code, found.line, found.col) == ("SPK205", 2, 8)
+    assert found.hint == "did you mean 'dynamic'?"
+
+
+def test_class_named_like_a_generated_name_is_rejected() -> None:
+    source = HEADER + "@spock\nclass Spockspace:\n    x: int\n"
+    assert errors_of(source) == [("SPK206", 3, 7)]
+
+
+def test_field_declared_twice_is_rejected() -> None:
+    source = HEADER + "@spock\nclass A:\n    x: int\n    x: str\n"
+    assert errors_of(source) == [("SPK207", 5, 5)]
+
+
+def test_plain_base_without_dynamic_is_rejected() -> None:
+    source = HEADER + "class P:\n    s: int = 0\n@spock\nclass A(P):\n    x: int\n"
+    assert errors_of(source) == [("SPK208", 5, 9)]
+
+
+def test_reversed_bounds_are_reported_at_the_bounds() -> None:
+    field = "    lr: RangeHyperParameter = RangeHyperParameter(type='float', bounds=[0.9, 0.1])\n"
+    [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + field)
+    assert (found.code, found.line, found.col) == ("SPK103", 4, 72)
+    assert "H.lr: low=0.9 is greater than high=0.1" in found.message
+    assert found.hint == "swap the bounds"
+
+
+def test_log_scale_float_range_needs_a_positive_low_bound() -> None:
+    field = "    lr: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0, 1], log_scale=True)\n"
+    expected = [("SPK104", 4, field.index("[0, 1]") + 1)]
+    assert errors_of(HEADER + "@spockTuner\nclass H:\n" + field) == expected
+
+
+def test_log_scale_int_range_needs_a_low_bound_of_one() -> None:
+    field = "    n: RangeHyperParameter = RangeHyperParameter(type='int', bounds=[0, 9], log_scale=True)\n"
+    [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + field)
+    assert (found.code, found.line) == ("SPK104", 4)
+    assert "log_scale int needs lower bound >= 1 (got 0)" in found.message
+
+
+def test_step_with_log_scale_is_rejected_at_the_step() -> None:
+    field = "    n: RangeHyperParameter[int] = RangeHyperParameter(bounds=[1, 9], log_scale=True, step=2)\n"
+    expected = [("SPK105", 4, field.index("2)") + 1)]
+    assert errors_of(HEADER + "@spockTuner\nclass H:\n" + field) == expected
+
+
+def test_empty_choices_are_rejected() -> None:
+    field = (
+        "    c: ChoiceHyperParameter = ChoiceHyperParameter(type='str', choices=[])\n"
+    )
+    expected = [("SPK106", 4, field.index("[]") + 1)]
+    assert errors_of(HEADER + "@spockTuner\nclass H:\n" + field) == expected
+
+
+def test_choice_of_the_wrong_type_is_reported_at_the_choice() -> None:
+    field = "    c: ChoiceHyperParameter = ChoiceHyperParameter(type='int', choices=[1, 'two'])\n"
+    expected = [("SPK107", 4, field.index("'two'") + 1)]
+    assert errors_of(HEADER + "@spockTuner\nclass H:\n" + field) == expected
+
+
+def test_unknown_hyper_parameter_keyword_is_rejected() -> None:
+    field = "    c: RangeHyperParameter = RangeHyperParameter(bound=[1, 2])\n"
+    assert errors_of(HEADER + "@spockTuner\nclass H:\n" + field) == [("SPK108", 4, 50)]
+
+
+def test_range_type_contradicting_its_subscript_is_rejected() -> None:
+    field = "    c: RangeHyperParameter[int] = RangeHyperParameter(type='float')\n"
+    expected = [("SPK108", 4, field.index("'float'") + 1)]
+    assert errors_of(HEADER + "@spockTuner\nclass H:\n" + field) == expected
+
+
+def test_plain_field_in_a_tuner_class_is_rejected() -> None:
+    assert errors_of(HEADER + "@spockTuner\nclass H:\n    n: int = 3\n") == [
+        ("SPK109", 4, 5)
+    ]
+
+
+def test_hyper_parameter_in_a_fixed_class_is_rejected() -> None:
+    source = HEADER + "@spock\nclass A:\n    lr: RangeHyperParameter\n"
+    assert errors_of(source) == [("SPK110", 4, 5)]
+
+
+def test_default_of_the_wrong_type_is_rejected() -> None:
+    [found] = diagnostics_of(HEADER + "@spock\nclass A:\n    n: int = 'x'\n")
+    assert (found.code, found.line, found.col) == ("SPK301", 4, 14)
+    assert (
+        "A.n: default does not match the declared type: expected int" in found.message
+    )
+
+
+def test_float_default_for_an_int_field_is_rejected() -> None:
+    assert errors_of(HEADER + "@spock\nclass A:\n    n: int = 3.7\n") == [
+        ("SPK301", 4, 14)
+    ]
+
+
+def test_none_default_for_a_required_field_is_rejected() -> None:
+    assert errors_of(HEADER + "@spock\nclass A:\n    n: int = None\n") == [
+        ("SPK301", 4, 14)
+    ]
+
+
+def test_tuple_default_of_the_wrong_length_is_rejected() -> None:
+    source = HEADER + "@spock\nclass A:\n    t: tuple[int, int] = (1, 2, 3)\n"
+    # libcst places a parenthesized tuple at its first item.
+    assert errors_of(source) == [
+        ("SPK301", 4, source.splitlines()[3].index("1, 2") + 1)
+    ]
+
+
+def test_enum_default_that_is_not_a_member_value_is_rejected() -> None:
+    source = (
+        "from enum import Enum\n" + HEADER + "class E(Enum):\n    a = 'A'\n"
+        "@spock\nclass A:\n    e: E = 'b'\n    f: E = E.b\n"
+    )
+    assert errors_of(source) == [("SPK301", 7, 12), ("SPK301", 8, 12)]
+
+
+def test_computed_default_is_rejected() -> None:
+    assert errors_of(HEADER + "@spock\nclass A:\n    n: int = 1 + 2\n") == [
+        ("SPK302", 4, 14)
+    ]
+
+
+def test_nested_default_with_positional_argument_is_rejected() -> None:
+    source = (
+        HEADER + "@spock\nclass L:\n    w: int = 1\n@spock\nclass A:\n    l: L = L(4)\n"
+    )
+    assert errors_of(source) == [("SPK303", 7, 14)]
+
+
+def test_nested_default_with_unknown_keyword_is_rejected() -> None:
+    source = (
+        HEADER
+        + "@spock\nclass L:\n    w: int = 1\n@spock\nclass A:\n    l: L = L(x=4)\n"
+    )
+    assert errors_of(source) == [("SPK303", 7, 14)]
+
+
+def test_nested_default_keyword_of_the_wrong_type_is_rejected() -> None:
+    source = (
+        HEADER
+        + "@spock\nclass L:\n    w: int = 1\n@spock\nclass A:\n    l: L = L(w='x')\n"
+    )
+    assert errors_of(source) == [("SPK301", 7, 16)]
+
+
+def test_every_error_of_a_file_is_reported_in_position_order() -> None:
+    source = HEADER + "@spock\nclass A:\n    b: int = 'x'\n    a: Innt\n    c = 1\n"
+    assert errors_of(source) == [("SPK301", 4, 14), ("SPK101", 5, 8), ("SPK201", 6, 5)]
+
+
+def test_diagnostic_text_names_place_code_source_line_and_hint() -> None:
+    try:
+        compile_source(HEADER + "@spock\nclass A:\n    x: Innt\n", "conf/train.py")
+    except CompileError as error:
+        text = str(error)
+    assert text.splitlines() == [
+        "conf/train.py:4:8: error[SPK101]: A.x: unknown type name 'Innt'",
+        "  4 |     x: Innt",
+        "             ^",
+        "  hint: did you mean 'int'?",
+    ]
+
+
+def test_format_diagnostic_without_source_line_has_no_caret() -> None:
+    [found] = diagnostics_of("x = (1,\n")
+    text = format_diagnostic(found)
+    assert text.startswith(
+        "cfg.py:2:1: error[SPK001]: invalid syntax: expected one of )"
+    )
+    assert "^" not in text
