@@ -204,11 +204,12 @@ def _stale(schema: Schema[Any, Any], reason: str) -> Problem:
 
 def _open_study(config: OptunaTunerConfig) -> optuna.Study:
     """Create the study `config` describes, or load it when it exists and may be."""
+    _check_objects(config)
     try:
         return optuna.create_study(
-            storage=config.storage,  # type: ignore[arg-type]  # URL or storage object
-            sampler=config.sampler,  # type: ignore[arg-type]  # checked by Optuna
-            pruner=config.pruner,  # type: ignore[arg-type]  # checked by Optuna
+            storage=config.storage,  # type: ignore[arg-type]  # checked above
+            sampler=config.sampler,  # type: ignore[arg-type]  # checked above
+            pruner=config.pruner,  # type: ignore[arg-type]  # checked above
             study_name=config.study_name,
             direction=config.direction,  # type: ignore[arg-type]  # checked by the config
             directions=config.directions,  # type: ignore[arg-type]  # checked by the config
@@ -220,6 +221,32 @@ def _open_study(config: OptunaTunerConfig) -> optuna.Study:
             "pass load_if_exists=True to resume it, or choose another study_name"
         )
         raise ConfigError([_problem("OptunaTunerConfig", message)]) from None
+    except Exception as exc:
+        # Database errors come from SQLAlchemy; checked by module name so that an
+        # in-memory study never imports it.
+        if not type(exc).__module__.startswith("sqlalchemy"):
+            raise
+        reason = str(exc).splitlines()[0]
+        message = f"cannot open the storage {config.storage!r}: {reason}"
+        raise ConfigError([_problem("OptunaTunerConfig.storage", message)]) from None
+
+
+def _check_objects(config: OptunaTunerConfig) -> None:
+    """Refuse a storage, sampler or pruner that Optuna would fail on later."""
+    expected = {
+        "storage": (optuna.storages.BaseStorage, str),
+        "sampler": (optuna.samplers.BaseSampler,),
+        "pruner": (optuna.pruners.BasePruner,),
+    }
+    problems = []
+    for name, kinds in expected.items():
+        value = getattr(config, name)
+        if value is not None and not isinstance(value, kinds):
+            wanted = " or ".join(kind.__name__ for kind in kinds)
+            message = f"expected None or {wanted}, got {value!r}"
+            problems.append(_problem(f"OptunaTunerConfig.{name}", message))
+    if problems:
+        raise ConfigError(problems)
 
 
 def _check_directions(study: optuna.Study, config: OptunaTunerConfig) -> None:

@@ -178,3 +178,37 @@ def test_storage_object_is_used_as_given(iris):
 
     assert [study.study_name for study in storage.get_all_studies()] == ["given"]
     assert tuner.study._storage is storage
+
+
+def test_storage_in_a_missing_folder_is_a_clear_error(iris, tmp_path):
+    config = sqlite_config(tmp_path / "missing" / "iris.db")
+
+    with pytest.raises(ConfigError) as caught:
+        Tuner(iris._SCHEMA, TUNED, definitions(), config)
+
+    (problem,) = caught.value.problems
+    assert problem.key == "OptunaTunerConfig.storage"
+    assert "unable to open database file" in problem.message
+
+
+def test_storage_url_of_unknown_database_is_a_clear_error(iris):
+    config = OptunaTunerConfig(storage="nosuchdb://here")
+
+    with pytest.raises(ConfigError) as caught:
+        Tuner(iris._SCHEMA, TUNED, definitions(), config)
+
+    (problem,) = caught.value.problems
+    assert problem.key == "OptunaTunerConfig.storage"
+    assert "cannot open the storage 'nosuchdb://here'" in problem.message
+
+
+@pytest.mark.parametrize("name", ["sampler", "pruner", "storage"])
+def test_sampler_pruner_or_storage_of_a_wrong_type_is_a_clear_error(iris, name):
+    config = OptunaTunerConfig(**{name: 42})
+
+    with pytest.raises(ConfigError) as caught:
+        Tuner(iris._SCHEMA, TUNED, definitions(), config)
+
+    (problem,) = caught.value.problems
+    assert problem.key == f"OptunaTunerConfig.{name}"
+    assert problem.message.endswith("got 42")
