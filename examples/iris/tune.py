@@ -15,10 +15,12 @@ import warnings
 from pathlib import Path
 
 from config_spock import BasicParams, ConfigArgBuilder, LogisticRegressionHP
-from sklearn.datasets import load_iris
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
+
+# scikit-learn ships no type hints; mypy would otherwise refuse the imports.
+from sklearn.datasets import load_iris  # type: ignore[import-untyped]
+from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+from sklearn.model_selection import train_test_split  # type: ignore[import-untyped]
 
 from spockc import OptunaTunerConfig
 
@@ -31,9 +33,9 @@ def main() -> None:
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     RUNS.mkdir(exist_ok=True)
 
-    data = load_iris()
+    X, y = load_iris(return_X_y=True)
     X_train, X_valid, y_train, y_valid = train_test_split(
-        data.data, data.target, test_size=0.3, random_state=42, stratify=data.target
+        X, y, test_size=0.3, random_state=42, stratify=y
     )
 
     # Optuna config -- mirrors optuna.create_study; the SQLite storage and the fixed
