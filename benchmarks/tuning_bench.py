@@ -2,11 +2,12 @@
 
 Run from the repository root: `.venv/bin/python benchmarks/tuning_bench.py`.
 Both loops ask an in-memory study for the iris example's distributions (a log
-float and a two-way choice) and tell it a value; the spockc loop goes through
-`Tuner.sample()` and `tuner_status`'s trial, the raw loop through
-`study.ask(fixed_distributions)`. Each loop runs `--trials` trials, `--repeats`
-times per sampler; the table gives microseconds per trial (min, median, max) and
-the ratio of the medians. Last, a child process tunes without scikit-learn and
+float and a two-way choice) and tell it a value; the spockc loop is the seed
+page's, through the generated `ConfigArgBuilder` (`sample()`, `tuner_status`),
+the raw loop calls `study.ask(fixed_distributions)`. Each loop runs `--trials` trials, `--repeats`
+times per sampler, interleaved; the table gives microseconds of CPU time per trial
+(min, median, max) and the ratios. CPU time rather than wall time, so that other
+processes on a busy machine weigh less on the comparison. Last, a child process tunes without scikit-learn and
 reports its peak resident memory.
 
 `--spock-python PATH` also times spock-config's Optuna loop, run by that Python
@@ -42,55 +43,53 @@ SAMPLERS: dict[str, Sampler] = {
 }
 
 
-def time_raw(sampler: Sampler, trials: int) -> float:
-    """Return seconds per trial of a raw ask(fixed_distributions) + tell loop."""
-    study = optuna.create_study(sampler=sampler(), direction="maximize")
-    start = time.perf_counter()
-    for _ in range(trials):
-        trial = study.ask(fixed_distributions=DISTRIBUTIONS)
-        study.tell(trial, trial.params["LogisticRegressionHP.c"])
-    return (time.perf_counter() - start) / trials
+class RawLoop:
+    """A raw ask(fixed_distributions) + tell loop, one trial per `step()`."""
+
+    def __init__(self, sampler: Sampler) -> None:
+        self.study = optuna.create_study(sampler=sampler(), direction="maximize")
+
+    def step(self) -> None:
+        trial = self.study.ask(fixed_distributions=DISTRIBUTIONS)
+        self.study.tell(trial, trial.params["LogisticRegressionHP.c"])
 
 
-def time_spockc(sampler: Sampler, trials: int) -> float:
-    """Return seconds per trial of a `Tuner.sample()` + tell loop on iris."""
-    import config_spock as iris
+class SpockcLoop:
+    """The seed page's loop through the generated builder, one trial per `step()`."""
 
-    from spockc.runtime import (
-        Choices,
-        Definitions,
-        FloatRange,
-        OptunaTunerConfig,
-        make_space,
-    )
-    from spockc.runtime.tuning import Tuner
+    def __init__(self, sampler: Sampler) -> None:
+        import config_spock as iris
 
-    definitions = Definitions(
-        {
-            "LogisticRegressionHP.c": FloatRange(1e-07, 10.0, log=True),
-            "LogisticRegressionHP.solver": Choices(("lbfgs", "saga")),
-        }
-    )
-    config = OptunaTunerConfig(sampler=sampler(), direction="maximize")
-    tuner = Tuner(iris._SCHEMA, ["LogisticRegressionHP"], definitions, config)
-    params = iris.BasicParams(n_trials=trials, max_iter=150)
-    fixed = make_space(iris.Spockspace, {"BasicParams": params})
+        from spockc.runtime import OptunaTunerConfig
 
-    start = time.perf_counter()
-    for _ in range(trials):
-        hp = tuner.sample(fixed)
-        status = tuner.status
+        config = OptunaTunerConfig(sampler=sampler(), direction="maximize")
+        args = ["--config", str(IRIS / "tune.yaml")]
+        self.builder = iris.ConfigArgBuilder(
+            iris.LogisticRegressionHP, iris.BasicParams, args=args
+        ).tuner(tuner_config=config)
+
+    def step(self) -> None:
+        hp = self.builder.sample()
+        status = self.builder.tuner_status
         status["study"].tell(status["trial"], hp.LogisticRegressionHP.c)
-    return (time.perf_counter() - start) / trials
 
 
-def repeat(measure: Callable[[], float], repeats: int) -> list[float]:
-    """Return `repeats` measurements, collecting garbage before each."""
-    results = []
-    for _ in range(repeats):
-        gc.collect()
-        results.append(measure())
-    return results
+def time_pair(sampler: Sampler, trials: int) -> tuple[float, float]:
+    """Return CPU seconds per trial of the raw and the spockc loop, run in step.
+
+    The two loops take turns trial by trial (alternating which goes first), so
+    both meet the same study sizes and the same load on the machine.
+    """
+    loops = [RawLoop(sampler), SpockcLoop(sampler)]
+    spent = [0.0, 0.0]
+    clock = time.process_time
+    gc.collect()
+    for number in range(trials):
+        for index in (0, 1) if number % 2 == 0 else (1, 0):
+            start = clock()
+            loops[index].step()
+            spent[index] += clock() - start
+    return spent[0] / trials, spent[1] / trials
 
 
 def summary(label: str, seconds: list[float]) -> str:
@@ -107,24 +106,20 @@ def ratios(seconds: list[float], baseline: list[float]) -> str:
 
 
 def compare(name: str, trials: int, repeats: int) -> None:
-    """Print the per-trial table of one sampler, interleaving the two loops."""
+    """Print the per-trial table of one sampler and the ratios of the loops."""
     sampler = SAMPLERS[name]
-    time_raw(sampler, 20)  # warm up imports and caches
-    time_spockc(sampler, 20)
+    time_pair(sampler, 20)  # warm up imports and caches
 
-    raw: list[float] = []
-    spockc: list[float] = []
-    for _ in range(repeats):  # interleaved, so drifts in machine load hit both
-        gc.collect()
-        spockc.append(time_spockc(sampler, trials))
-        gc.collect()
-        raw.append(time_raw(sampler, trials))
+    pairs = [time_pair(sampler, trials) for _ in range(repeats)]
+    raw = [pair[0] for pair in pairs]
+    spockc = [pair[1] for pair in pairs]
+    paired = statistics.median(pair[1] / pair[0] for pair in pairs)
 
-    print(f"{name} sampler, {trials} trials x {repeats}, microseconds per trial")
+    print(f"{name} sampler, {trials} trials x {repeats}, CPU microseconds per trial")
     print(f"  {'loop':<14} {'min':>9} {'median':>9} {'max':>9}")
     print(summary("raw optuna", raw))
     print(summary("spockc", spockc))
-    print(f"  spockc / raw: {ratios(spockc, raw)}")
+    print(f"  spockc / raw: {ratios(spockc, raw)}, {paired:.3f} median of pairs")
 
 
 _RSS_CHILD = """
@@ -133,30 +128,31 @@ sys.path.insert(0, {iris!r})
 import optuna
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 import config_spock as iris
-from spockc.runtime import Choices, Definitions, FloatRange, OptunaTunerConfig
-from spockc.runtime import make_space
-from spockc.runtime.tuning import Tuner
+from spockc import OptunaTunerConfig
 
-definitions = Definitions({{
-    "LogisticRegressionHP.c": FloatRange(1e-07, 10.0, log=True),
-    "LogisticRegressionHP.solver": Choices(("lbfgs", "saga")),
-}})
-config = OptunaTunerConfig(direction="maximize")
-tuner = Tuner(iris._SCHEMA, ["LogisticRegressionHP"], definitions, config)
-fixed = make_space(iris.Spockspace, {{
-    "BasicParams": iris.BasicParams(n_trials={trials}, max_iter=150)
-}})
-for _ in range({trials}):
-    hp = tuner.sample(fixed)
-    tuner.status["study"].tell(tuner.status["trial"], hp.LogisticRegressionHP.c)
+builder = iris.ConfigArgBuilder(
+    iris.LogisticRegressionHP, iris.BasicParams,
+    args=["--config", {tune_yaml!r}, "--BasicParams.n_trials", "{trials}"],
+).tuner(tuner_config=OptunaTunerConfig(direction="maximize"))
+fixed = builder.generate()
+for _ in range(fixed.BasicParams.n_trials):
+    hp = builder.sample()
+    builder.tuner_status["study"].tell(
+        builder.tuner_status["trial"], hp.LogisticRegressionHP.c
+    )
 assert "sklearn" not in sys.modules
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
 def peak_rss_mb(trials: int) -> float:
-    """Return the peak RSS, in MB, of a child process tuning iris with TPE."""
-    code = _RSS_CHILD.format(iris=str(IRIS), trials=trials)
+    """Return the peak RSS, in MB, of a child process tuning iris with TPE.
+
+    The child runs the seed page's loop through the builder, with the default
+    sampler (TPE), and imports no scikit-learn.
+    """
+    tune_yaml = str(IRIS / "tune.yaml")
+    code = _RSS_CHILD.format(iris=str(IRIS), tune_yaml=tune_yaml, trials=trials)
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
@@ -195,12 +191,12 @@ config = OptunaTunerConfig(
     direction="maximize", sampler=optuna.samplers.RandomSampler(seed=1)
 )
 builder = SpockBuilder(LogisticRegressionHP, desc="bench").tuner(config)
-start = time.perf_counter()
+start = time.process_time()
 for _ in range({trials}):
     hp = builder.sample()
     status = builder.tuner_status
     status["study"].tell(status["trial"], hp.LogisticRegressionHP.c)
-print((time.perf_counter() - start) / {trials})
+print((time.process_time() - start) / {trials})
 """
 
 _SPOCK_YAML = """\
@@ -222,7 +218,7 @@ def time_spock_config(python: str, trials: int, repeats: int, folder: Path) -> N
             print(f"spock-config did not run:\n{result.stderr[-2000:]}")
             return
         seconds.append(float(result.stdout.strip().splitlines()[-1]))
-    raw = repeat(lambda: time_raw(SAMPLERS["random"], trials), repeats)
+    raw = [time_pair(SAMPLERS["random"], trials)[0] for _ in range(repeats)]
     print(f"spock-config, random sampler, {trials} trials x {repeats}")
     print(summary("spock-config", seconds))
     print(f"  spock-config / raw (this process): {ratios(seconds, raw)}")
