@@ -9,15 +9,11 @@ default < a nested default's source arguments < the class's own section and flag
 
 from __future__ import annotations
 
-import ast
 import copy
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spockc.runtime.cmdline import FlagValue
-from spockc.runtime.config_files import from_python, parse_flow
 from spockc.runtime.decode import (
     NULL_WORDS,
     DecodeError,
@@ -28,7 +24,6 @@ from spockc.runtime.decode import (
     decode,
 )
 from spockc.runtime.errors import Problem
-from spockc.runtime.hyperparams import DefinitionParts, definition_keys, scalar_kind
 from spockc.runtime.schema import (
     BOOL,
     FLOAT,
@@ -49,6 +44,10 @@ from spockc.runtime.schema import (
     TupleOf,
     TypeSpec,
 )
+
+if TYPE_CHECKING:
+    from spockc.runtime.cmdline import FlagValue
+    from spockc.runtime.hyperparams import DefinitionParts
 
 TunedSpec = RangeSpec | ChoiceSpec
 
@@ -165,6 +164,8 @@ def unwrap(spec: TypeSpec) -> TypeSpec:
 
 def closest(name: str, candidates: Iterable[str]) -> str:
     """Return `; did you mean 'x'?` for the candidate closest to `name`, or ''."""
+    import difflib
+
     found = difflib.get_close_matches(name, list(candidates), n=1)
     return f"; did you mean {found[0]!r}?" if found else ""
 
@@ -259,6 +260,8 @@ class Gathered:
     def _set_part(
         self, name: str, field_name: str, part: str, raw: RawValue, where: str
     ) -> None:
+        from spockc.runtime.hyperparams import DefinitionParts, definition_keys
+
         key = f"{name}.{field_name}"
         spec = self.plan.classes[name].fields[field_name]
         assert not isinstance(spec, FieldSpec)
@@ -275,6 +278,8 @@ class Gathered:
 
 def flag_table(plan: Plan, built: Sequence[str]) -> dict[str, bool]:
     """Return every flag of the built classes -> whether its value is optional."""
+    from spockc.runtime.hyperparams import definition_keys
+
     flags: dict[str, bool] = {}
     for name in built:
         for spec in plan.classes[name].spec.fields:
@@ -311,6 +316,10 @@ def _flag_value(flag: FlagValue, spec: TypeSpec | None) -> RawValue:
 
 def parse_structured(text: str, where: str) -> RawValue:
     """Read a list, tuple or mapping flag: YAML flow or a Python literal."""
+    import ast
+
+    from spockc.runtime.config_files import from_python, parse_flow
+
     stripped = text.strip()
     if stripped in NULL_WORDS or stripped == "None":
         return RawScalar("null", True, where)
@@ -338,6 +347,8 @@ def _plain_type(spec: FieldSpec | TunedSpec, parts: DefinitionParts | None) -> T
     kind = spec.value_type
     if kind is None and spec.default is not None:
         kind = spec.default.type
+    from spockc.runtime.hyperparams import scalar_kind
+
     given = parts.parts.get("type") if parts is not None else None
     if kind is None and isinstance(given, RawScalar):
         kind = scalar_kind(given.text)

@@ -11,25 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, TypedDict, TypeVar
 
-from spockc.runtime import save as _save
-from spockc.runtime.assemble import Builder, Gathered, Plan, flag_table, make_plan
-from spockc.runtime.cmdline import (
-    CommandLine,
-    HelpRow,
-    HelpSection,
-    format_help,
-    parse_command_line,
-    usage,
-)
-from spockc.runtime.config_files import load_documents
-from spockc.runtime.decode import type_name
-from spockc.runtime.definitions import Definitions
 from spockc.runtime.errors import ConfigError, Problem
-from spockc.runtime.hyperparams import build_definitions
 from spockc.runtime.schema import (
     MISSING,
     FieldSpec,
@@ -41,10 +26,17 @@ from spockc.runtime.schema import (
 )
 from spockc.runtime.tuner_config import OptunaTunerConfig
 
+# Reading files, the command line, saving and tuning are imported where they are
+# used: a program pays only for what it does, and importing a generated module
+# stays cheap.
 if TYPE_CHECKING:
     import optuna
     from typing_extensions import Self
 
+    from spockc.runtime.assemble import Gathered as _Gathered
+    from spockc.runtime.assemble import Plan
+    from spockc.runtime.cmdline import CommandLine, HelpSection
+    from spockc.runtime.definitions import Definitions
     from spockc.runtime.tuning import Tuner
 
 FixedT = TypeVar("FixedT", bound=Spockspace)
@@ -85,7 +77,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         self._built = built
         self._tuned = [name for name in built if plan.classes[name].spec.is_tuner]
         self._tuner: Tuner[SampledT] | None = None
-        self._run_id = uuid.uuid4().hex
+        self._run_id = os.urandom(16).hex()  # as uuid4().hex, without importing uuid
         self._written: set[str] = set()
 
         from_argv = args is None and not no_cmd_line
@@ -102,23 +94,25 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
     def _read(
         self, argv: Sequence[str], configs: Sequence[str | os.PathLike[str]]
     ) -> None:
-        plan, built = self._plan, self._built
-        command = CommandLine()
-        if argv:
-            ignored = flag_table(plan, [n for n in plan.classes if n not in built])
-            command = parse_command_line(argv, flag_table(plan, built), ignored)
-            if command.wants_help:
-                print(self.help_text())
-                raise SystemExit(0)
+        from spockc.runtime.assemble import Builder, Gathered
 
+        plan, built = self._plan, self._built
+        gathered = Gathered(plan, built)
+        command = self._command_line(argv) if argv else None
         paths = [(os.fspath(path), "configs=") for path in configs]
-        paths += [(path, "--config") for path in command.configs]
-        documents, problems = load_documents(paths) if paths else ([], [])
-        gathered = Gathered(plan, built, problems=[*problems, *command.problems])
-        gathered.quiet_missing = bool(problems)
-        for document in documents:
-            gathered.read_document(document)
-        gathered.read_flags(command.values)
+        if command is not None:
+            paths += [(path, "--config") for path in command.configs]
+            gathered.problems += command.problems
+        if paths:
+            from spockc.runtime.config_files import load_documents
+
+            documents, problems = load_documents(paths)
+            gathered.problems += problems
+            gathered.quiet_missing = bool(problems)
+            for document in documents:
+                gathered.read_document(document)
+        if command is not None:
+            gathered.read_flags(command.values)
 
         maker = Builder(plan, gathered, gathered.problems)
         fixed = {}
@@ -132,7 +126,20 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         self._fixed: FixedT = make_space(plan.schema.fixed_space, fixed)
         self._replay = self._replayed(gathered)
 
-    def _replayed(self, gathered: Gathered) -> SampledT | None:
+    def _command_line(self, argv: Sequence[str]) -> CommandLine:
+        """Split `argv`; print the help and exit 0 when it asks for it."""
+        from spockc.runtime.assemble import flag_table
+        from spockc.runtime.cmdline import parse_command_line
+
+        plan, built = self._plan, self._built
+        ignored = flag_table(plan, [name for name in plan.classes if name not in built])
+        command = parse_command_line(argv, flag_table(plan, built), ignored)
+        if command.wants_help:
+            print(self.help_text())
+            raise SystemExit(0)
+        return command
+
+    def _replayed(self, gathered: _Gathered) -> SampledT | None:
         """Return the sampled space when every tuned field has a plain value."""
         classes: dict[str, object] = {}
         for name in self._tuned:
@@ -157,6 +164,8 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
 
     def help_text(self) -> str:
         """Return the `-h` text: usage, description and a field table per class."""
+        from spockc.runtime.cmdline import format_help
+
         sections = [_help_section(self._plan, name) for name in self._built]
         return format_help(_prog(), self._desc, sections)
 
@@ -186,6 +195,8 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
 
     def _build_definitions(self) -> tuple[Definitions, list[Problem]]:
         """Merge and check the definitions of the tuned fields without a fixed value."""
+        from spockc.runtime.hyperparams import build_definitions
+
         fields = []
         for name in self._tuned:
             given = self._gathered.values.get(name, {})
@@ -301,6 +312,8 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
 
     def _definitions(self) -> dict[str, dict[str, object]]:
         """Return the validated definitions in spock's form, for saving."""
+        from spockc.runtime import save as _save
+
         definitions, _ = self._build_definitions()
         specs = {
             f"{n}.{s.name}": s for n in self._tuned for s in self._plan.classes[n].tuned
@@ -318,6 +331,8 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         extra_info: bool,
         extension: str,
     ) -> None:
+        from spockc.runtime import save as _save
+
         folder = _save.save_folder(path, self._fixed, create_save_path)
         name_parts = [part for part in (file_name, kind, self._run_id) if part]
         target = os.path.join(
@@ -342,12 +357,16 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
 
     def spockspace_2_dict(self, objs: Spockspace) -> dict[str, dict[str, object]]:
         """Return every class of a space as a plain dictionary, by class name."""
+        from spockc.runtime import save as _save
+
         return _save.payload(self._plan, _classes_of(objs), {})
 
     def obj_2_dict(
         self, obj: object | Iterable[object]
     ) -> dict[str, dict[str, object]]:
         """Return config class instances as plain dictionaries, by class name."""
+        from spockc.runtime import save as _save
+
         items = list(obj) if isinstance(obj, list | tuple) else [obj]
         classes: dict[str, object] = {}
         for item in items:
@@ -365,6 +384,8 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         Fields of other built classes that held the replaced instance hold the new
         one, recursively.
         """
+        from spockc.runtime import save as _save
+
         current = _classes_of(self._fixed)
         replaced: dict[int, object] = {}
         for item in args:
@@ -388,6 +409,8 @@ def _plan_of(builder: type[ConfigArgBuilder[Any, Any]]) -> Plan:
     """Return the plan of a builder class's schema, computed once per class."""
     plan: Plan | None = builder.__dict__.get("_spockc_plan")
     if plan is None or plan.schema is not builder.schema:
+        from spockc.runtime.assemble import make_plan
+
         plan = make_plan(builder.schema)
         type.__setattr__(builder, "_spockc_plan", plan)
     return plan
@@ -408,12 +431,17 @@ def _prog() -> str:
 
 
 def _exit_with(problems: Sequence[Problem]) -> NoReturn:
+    from spockc.runtime.cmdline import usage
+
     lines = [usage(_prog()), *(f"{_prog()}: error: {problem}" for problem in problems)]
     print("\n".join(lines), file=sys.stderr)
     raise SystemExit(2)
 
 
 def _help_section(plan: Plan, name: str) -> HelpSection:
+    from spockc.runtime.cmdline import HelpRow, HelpSection
+    from spockc.runtime.decode import type_name
+
     klass = plan.classes[name]
     rows = []
     for spec in klass.spec.fields:
@@ -432,6 +460,9 @@ def _help_section(plan: Plan, name: str) -> HelpSection:
 
 
 def _shown_default(spec: FieldSpec) -> str:
+    from spockc.runtime import save as _save
+    from spockc.runtime.decode import type_name
+
     default = spec.default
     if default is MISSING:
         return "None" if type_name(spec.type).endswith("or null") else "required"

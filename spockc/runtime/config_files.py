@@ -8,7 +8,6 @@ and JSON are parsed with hooks that keep number text. Every file becomes one
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -247,6 +246,8 @@ def _parse_toml(text: str, path: str, problems: list[Problem]) -> RawValue | Non
 
 
 def _parse_json(text: str, path: str, problems: list[Problem]) -> RawValue | None:
+    import json
+
     try:
         data = json.loads(
             text,
