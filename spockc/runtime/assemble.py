@@ -293,8 +293,8 @@ def flag_table(plan: Plan, built: Sequence[str]) -> dict[str, bool]:
     return flags
 
 
-def _flag_type(spec: FieldSpec | TunedSpec, part: str) -> TypeSpec | None:
-    """Return the type a flag's text must be read as, None for a structured part."""
+def _flag_type(spec: FieldSpec | TunedSpec, part: str) -> TypeSpec:
+    """Return the type whose shape says how to read a flag's text."""
     if isinstance(spec, FieldSpec):
         return spec.type
     if part in ("bounds", "choices"):
@@ -302,14 +302,15 @@ def _flag_type(spec: FieldSpec | TunedSpec, part: str) -> TypeSpec | None:
     return STR
 
 
-def _flag_value(flag: FlagValue, spec: TypeSpec | None) -> RawValue:
+def _flag_value(flag: FlagValue, spec: TypeSpec) -> RawValue:
     where = flag.where
     if flag.text is None:
         return RawScalar("true", True, where)
     text = flag.text
     if isinstance(spec, OptionalOf) and text.strip() == "None":
         return RawScalar("null", True, where)
-    if spec is None or not isinstance(unwrap(spec), ListOf | TupleOf | DictOf):
+    inline = isinstance(unwrap(spec), NestedOf) and text.lstrip().startswith("{")
+    if not inline and not isinstance(unwrap(spec), ListOf | TupleOf | DictOf):
         return RawScalar(text, True, where)
     return parse_structured(text, where)
 
