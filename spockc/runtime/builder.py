@@ -423,7 +423,20 @@ def _classes_of(space: Spockspace) -> dict[str, object]:
 
 
 def _unique(problems: Sequence[Problem]) -> list[Problem]:
-    return list(dict.fromkeys(problems))
+    """Drop repeated problems and sort those of each file by line, stably."""
+    unique = list(dict.fromkeys(problems))
+    places: dict[str, int] = {}
+    for problem in unique:
+        places.setdefault(_place(problem.where)[0], len(places))
+    return sorted(
+        unique, key=lambda p: (places[_place(p.where)[0]], _place(p.where)[1])
+    )
+
+
+def _place(where: str) -> tuple[str, int]:
+    """Split `file:line` into its parts; anything else is a place without a line."""
+    path, _, line = where.rpartition(":")
+    return (path, int(line)) if path and line.isdigit() else (where, 0)
 
 
 def _prog() -> str:

@@ -284,3 +284,15 @@ def test_built_instances_are_frozen_and_compare_by_value(module: ModuleType) -> 
     with pytest.raises(AttributeError):
         built.Train.epochs = 2  # type: ignore[misc]
     assert built.Train == module.Train(lr=0.5, epochs=1, name="run")
+
+
+def test_problems_of_a_file_are_sorted_by_line(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("a.yaml", "Train:\n  epochs: x\nlr: fast\nTrain:\n  lr: 1\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert [p.where for p in found] == [f"{path}:2", f"{path}:3", f"{path}:4"]
