@@ -43,6 +43,7 @@ FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*|0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+)")
 _FLOAT = re.compile(r"[-+]?([0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
 _SPECIAL_FLOATS = {
     ".inf": math.inf,
     "inf": math.inf,
@@ -154,6 +155,9 @@ def _decode_scalar(raw: RawScalar, spec: Scalar) -> object:
     if spec.kind == "int":
         if _INT.fullmatch(text):
             return int(text, 0)
+        if _LEADING_ZERO.fullmatch(text):
+            hint = "a leading zero is ambiguous (octal in YAML 1.1); write it without"
+            raise DecodeError(raw.where, f"expected int, got {text}: {hint}")
         raise DecodeError(raw.where, f"expected int, got {describe(raw)}")
     number = parse_float(text)
     if number is None:
@@ -213,7 +217,7 @@ def _decode_tuple(items: tuple[RawValue, ...], spec: TupleOf, where: str) -> obj
     if spec.variadic:
         return tuple(decode(item, spec.items[0]) for item in items)
     if len(items) != len(spec.items):
-        message = f"expected {len(spec.items)} items, got {len(items)}"
+        message = f"expected {_items(len(spec.items))}, got {len(items)}"
         raise DecodeError(where, message)
     return tuple(
         decode(item, item_spec)
@@ -251,7 +255,7 @@ def _need_list(raw: RawValue, spec: TypeSpec) -> tuple[RawValue, ...]:
 def describe(raw: RawValue) -> str:
     """Say what a raw value looks like, for error messages: `3.7 (float)`."""
     if isinstance(raw, RawList):
-        return f"a list of {len(raw.items)} items"
+        return f"a list of {_items(len(raw.items))}"
     if isinstance(raw, RawMap):
         return "a mapping"
     if raw.is_null:
@@ -266,6 +270,10 @@ def describe(raw: RawValue) -> str:
     if text.lower() in TRUE_WORDS | FALSE_WORDS:
         return f"{text} (bool)"
     return repr(raw.text)
+
+
+def _items(count: int) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
 
 
 def type_name(spec: TypeSpec) -> str:

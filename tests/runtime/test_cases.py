@@ -462,7 +462,7 @@ def test_c08_one_item_tuple_rejects_two_items(compiled: Compile) -> None:
         lambda: module.ConfigArgBuilder(module.Model, args=["--Model.one", "[1, 2]"])
     )
 
-    assert found == [Problem("--Model.one", "Model.one", "expected 1 items, got 2")]
+    assert found == [Problem("--Model.one", "Model.one", "expected 1 item, got 2")]
 
 
 def test_c08_yaml_tuple_length_is_checked_with_its_line(

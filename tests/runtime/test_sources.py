@@ -296,3 +296,31 @@ def test_problems_of_a_file_are_sorted_by_line(
     )
 
     assert [p.where for p in found] == [f"{path}:2", f"{path}:3", f"{path}:4"]
+
+
+def test_int_with_a_leading_zero_is_an_error_not_octal(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("a.yaml", "Train:\n  epochs: 010\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    hint = "a leading zero is ambiguous (octal in YAML 1.1); write it without"
+    assert found == [
+        Problem(f"{path}:2", "Train.epochs", f"expected int, got 010: {hint}")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1_000", 1000), ("0x1F", 31), ("-0b11", -3)]
+)
+def test_int_spellings_of_yaml_and_toml_are_read(
+    module: ModuleType, write: Write, text: str, value: int
+) -> None:
+    path = write("a.yaml", f"Train:\n  epochs: {text}\n")
+
+    built = module.ConfigArgBuilder(module.Train, args=["-c", path]).generate()
+
+    assert built.Train.epochs == value
