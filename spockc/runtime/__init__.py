@@ -5,7 +5,7 @@ subclass `ConfigArgBuilder`; generated sampler modules read `Definitions`. This
 package never imports libcst or jinja2, and imports optuna only when tuning.
 """
 
-from spockc.runtime.builder import ConfigArgBuilder, TunerStatus
+from spockc.runtime.builder import ConfigArgBuilder, SpockBuilder, TunerStatus
 from spockc.runtime.definitions import Choices, Definitions, FloatRange, IntRange
 from spockc.runtime.errors import ConfigError, Problem
 from spockc.runtime.schema import (
@@ -62,6 +62,7 @@ __all__ = [
     "RangeSpec",
     "Scalar",
     "Schema",
+    "SpockBuilder",
     "Spockspace",
     "TunerStatus",
     "TupleOf",

@@ -58,6 +58,11 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
     flags. With `args=` or `no_cmd_line=True` every problem is raised as one
     `ConfigError`; reading `sys.argv`, the problems and the usage are printed to
     stderr and the program exits with status 2, as argparse does.
+
+    Two rules worth knowing: an Enum field takes a member's value, never its
+    name (a name is rejected with a hint naming the value, in every format and
+    on the command line); and TOML has no null, so `save()` to TOML leaves out a
+    None whose default is None and refuses any other None.
     """
 
     schema: ClassVar[Schema[Any, Any]]
@@ -70,6 +75,8 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         args: Sequence[str] | None = None,
         no_cmd_line: bool = False,
     ) -> None:
+        if not classes:
+            raise TypeError("ConfigArgBuilder() needs at least one config class")
         plan = _plan_of(type(self))
         built = plan.closure(classes)
         self._plan = plan

@@ -324,3 +324,12 @@ def test_int_spellings_of_yaml_and_toml_are_read(
     built = module.ConfigArgBuilder(module.Train, args=["-c", path]).generate()
 
     assert built.Train.epochs == value
+
+
+def test_builder_without_classes_is_a_type_error(module: ModuleType) -> None:
+    with pytest.raises(TypeError, match="needs at least one config class"):
+        module.ConfigArgBuilder(args=[])
+
+
+def test_spock_builder_is_the_same_builder(module: ModuleType) -> None:
+    assert module.SpockBuilder is module.ConfigArgBuilder
