@@ -56,6 +56,7 @@ class Symbols:
     def __init__(self, find_module: FindModule) -> None:
         self._find_module = find_module
         self._via: dict[str, str] = {}
+        self._definitions: dict[str, dict[str, ir.ClassDef | ir.EnumDef]] = {}
 
     def lookup(
         self, module: ir.SourceModule, dotted: str, via: str | None = None
@@ -82,15 +83,16 @@ class Symbols:
     def _local(
         self, module: ir.SourceModule, name: str, via: str | None
     ) -> Symbol | None:
-        for enum in module.enums:
-            if enum.name == name:
-                return Symbol("enum", module, enum, via, name)
-        for cls in module.classes:
-            if cls.name == name:
-                kind: Literal["config", "plain"] = (
-                    "config" if cls.decorator else "plain"
-                )
-                return Symbol(kind, module, cls, via, name)
+        definitions = self._definitions.get(module.path)
+        if definitions is None:
+            definitions = _definitions_of(module)
+            self._definitions[module.path] = definitions
+        node = definitions.get(name)
+        if isinstance(node, ir.EnumDef):
+            return Symbol("enum", module, node, via, name)
+        if node is not None:
+            kind: Literal["config", "plain"] = "config" if node.decorator else "plain"
+            return Symbol(kind, module, node, via, name)
         return None
 
     def _through(
@@ -114,6 +116,16 @@ class Symbols:
             # The compiled file imports it from `spec` under this name.
             return Symbol(found.kind, found.module, found.node, spec, name)
         return found
+
+
+def _definitions_of(module: ir.SourceModule) -> dict[str, ir.ClassDef | ir.EnumDef]:
+    """Index the classes and Enums of `module` by name; the first definition wins."""
+    definitions: dict[str, ir.ClassDef | ir.EnumDef] = {}
+    for enum in module.enums:
+        definitions.setdefault(enum.name, enum)
+    for cls in module.classes:
+        definitions.setdefault(cls.name, cls)
+    return definitions
 
 
 @dataclass(frozen=True, slots=True)
