@@ -49,9 +49,12 @@ class Tuner(Generic[SampledT]):
 
     Every sample is one trial, asked only when a sample is wanted: `peek()` asks
     ahead for a trial that the next `sample()` then hands out, so saving a sample
-    before returning it never asks twice. A trial asked by `peek()` that is never
-    handed out is told FAIL when the tuner is closed or collected, so no trial of
-    this tuner stays RUNNING.
+    before returning it never asks twice.
+
+    When the tuner is closed, collected or the program exits, a trial it asked
+    for and nobody told is told FAIL, as `study.optimize` does with a trial that
+    raised: the one `peek()` asked ahead, and the last one handed out when the
+    loop stopped before its `tell`. So no trial of this tuner stays RUNNING.
     """
 
     def __init__(
@@ -78,7 +81,8 @@ class Tuner(Generic[SampledT]):
         self._count = 0
         self._fixed: Spockspace | None = None
         self._fixed_classes: dict[str, object] = {}
-        self._finalizer = weakref.finalize(self, _fail_pending, self._pending)
+        self._loose = _Loose()
+        self._finalizer = weakref.finalize(self, _fail_untold, self._loose)
 
     @property
     def study(self) -> optuna.Study:
@@ -105,12 +109,15 @@ class Tuner(Generic[SampledT]):
     def peek(self, fixed: Spockspace) -> SampledT:
         """Return the sample the next `sample()` hands out, asking for it if needed."""
         if not self._pending:
-            self._pending.append(self._ask(fixed))
+            asked = self._ask(fixed)
+            self._pending.append(asked)
+            self._loose.pending = asked[0]
         return self._pending[0][1]
 
     def sample(self, fixed: Spockspace) -> SampledT:
         """Hand out the sample `peek()` asked for, or ask the study for a new one."""
         asked = self._pending.pop() if self._pending else self._ask(fixed)
+        self._loose.pending, self._loose.last = None, asked[0]
         self._last = asked
         self._count += 1
         return asked[1]
@@ -134,7 +141,7 @@ class Tuner(Generic[SampledT]):
         return self._space(fixed, built), value
 
     def close(self) -> None:
-        """Tell FAIL to a trial `peek()` asked for that no `sample()` handed out."""
+        """Tell FAIL to the trials this tuner asked for that nobody told."""
         self._finalizer()
 
     def _ask(self, fixed: Spockspace) -> tuple[Trial, SampledT]:
@@ -341,14 +348,33 @@ def _best_trial(study: optuna.Study) -> FrozenTrial:
         raise TuningError([_problem("", str(exc))]) from None
 
 
-def _fail_pending(pending: list[tuple[Trial, Any]]) -> None:
-    """Tell FAIL to the trial asked ahead that no sample() handed out."""
-    while pending:
-        trial, _ = pending.pop()
-        try:
-            trial.study.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
-        except Exception:  # runs at exit too, when the storage may be gone
-            continue
+class _Loose:
+    """The trials a tuner may leave RUNNING: asked ahead, or handed out last."""
+
+    __slots__ = ("last", "pending")
+
+    def __init__(self) -> None:
+        self.pending: Trial | None = None
+        self.last: Trial | None = None
+
+
+def _fail_untold(loose: _Loose) -> None:
+    """Tell FAIL to the trials in `loose` that are still running."""
+    trials = [trial for trial in (loose.pending, loose.last) if trial is not None]
+    loose.pending = loose.last = None
+    if not trials:
+        return
+
+    try:
+        # Asked first, because telling a finished trial again logs a message.
+        study = trials[0].study
+        states = (TrialState.RUNNING,)
+        running = {trial.number for trial in study.get_trials(False, states=states)}
+        for trial in trials:
+            if trial.number in running:
+                study.tell(trial, state=TrialState.FAIL)
+    except Exception:  # runs at exit too, when the storage may be gone
+        return
 
 
 def _problem(key: str, message: str) -> Problem:

@@ -212,3 +212,33 @@ def test_sampler_pruner_or_storage_of_a_wrong_type_is_a_clear_error(iris, name):
     (problem,) = caught.value.problems
     assert problem.key == f"OptunaTunerConfig.{name}"
     assert problem.message.endswith("got 42")
+
+
+def test_program_exit_fails_the_trial_it_left_untold(iris, tmp_path):
+    database = tmp_path / "iris.db"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(IRIS)!r})
+        import config_spock as iris
+        from spockc import OptunaTunerConfig
+
+        config = OptunaTunerConfig(
+            storage="sqlite:///{database}", study_name="iris", direction="maximize"
+        )
+        builder = iris.ConfigArgBuilder(
+            iris.LogisticRegressionHP, iris.BasicParams,
+            args=["--config", {str(IRIS / "tune.yaml")!r}],
+        ).tuner(tuner_config=config)
+        builder.sample()
+        builder.tuner_status["study"].tell(builder.tuner_status["trial"], 0.5)
+        builder.sample()
+        raise SystemExit("stopped before telling")
+        """
+    )
+
+    subprocess.run([sys.executable, "-c", script], capture_output=True, check=False)
+
+    study = optuna.load_study(study_name="iris", storage=f"sqlite:///{database}")
+    states = [trial.state for trial in study.get_trials()]
+    assert states == [TrialState.COMPLETE, TrialState.FAIL]

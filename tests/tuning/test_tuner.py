@@ -176,6 +176,18 @@ def test_collecting_the_tuner_fails_its_peeked_trial(iris):
     assert trial.state is TrialState.FAIL
 
 
+def test_close_fails_the_last_sample_left_untold(iris):
+    tuner = make_tuner(iris)
+    tuner.sample(fixed(iris))
+    tuner.status["study"].tell(tuner.status["trial"], 1.0)
+    tuner.sample(fixed(iris))  # the loop stopped before telling this one
+
+    tuner.close()
+
+    states = [trial.state for trial in tuner.study.get_trials()]
+    assert states == [TrialState.COMPLETE, TrialState.FAIL]
+
+
 def test_close_leaves_told_trials_alone(iris):
     tuner = make_tuner(iris)
     tuner.sample(fixed(iris))
