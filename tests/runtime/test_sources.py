@@ -333,3 +333,27 @@ def test_builder_without_classes_is_a_type_error(module: ModuleType) -> None:
 
 def test_spock_builder_is_the_same_builder(module: ModuleType) -> None:
     assert module.SpockBuilder is module.ConfigArgBuilder
+
+
+@pytest.mark.parametrize("loader", ["SafeLoader", "CSafeLoader"])
+def test_pure_python_and_libyaml_composers_read_alike(
+    compiled: Compile, write: Write, monkeypatch: pytest.MonkeyPatch, loader: str
+) -> None:
+    import yaml
+
+    from spockc.runtime import config_files
+
+    if not hasattr(yaml, loader):
+        pytest.skip(f"PyYAML was built without {loader}")
+    monkeypatch.setattr(config_files, "_loader", lambda: getattr(yaml, loader))
+    module = compiled("@spock\nclass Geo:\n    country: str = 'se'\n    n: int = 1\n")
+    good = write("good.yaml", "Geo:\n  country: no\n  n: 0x10\n")
+    bad = write("bad.yaml", "Geo:\n  n: 1\n  n: 2\n")
+
+    built = module.ConfigArgBuilder(module.Geo, args=["-c", good]).generate()
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Geo, args=["-c", bad]))
+
+    assert (built.Geo.country, built.Geo.n) == ("no", 16)
+    assert found == [
+        Problem(f"{bad}:3", "", "duplicate key 'Geo.n' (first set at line 2)")
+    ]
