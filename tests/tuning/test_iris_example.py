@@ -85,3 +85,21 @@ def test_iris_example_keeps_one_best_file_per_run(two_runs):
     _, runs = two_runs
 
     assert [len(run.best) for run in runs] == [1, 2]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ConfigArgBuilder.tuner() raises the ConfigError of a study that cannot "
+    "resume instead of printing it and exiting, as errors from sys.argv are",
+)
+def test_iris_example_with_changed_choices_stops_with_a_clear_error(two_runs):
+    folder, _ = two_runs
+    changed = (folder / "tune.yaml").read_text().replace('"lbfgs", "saga"', '"lbfgs"')
+    (folder / "changed.yaml").write_text(changed)
+
+    command = [sys.executable, "tune.py", "--config", "changed.yaml"]
+    result = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+
+    assert result.returncode == 2
+    assert "LogisticRegressionHP.solver: choices were" in result.stderr
+    assert "Traceback" not in result.stderr
