@@ -132,8 +132,11 @@ class Tuner(Generic[SampledT]):
         trial = _best_trial(self._study)
         missing = [name for name in self._distributions if name not in trial.params]
         if missing:
-            message = f"the best trial (number {trial.number}) has no value for"
-            raise TuningError([_problem(", ".join(missing), message)])
+            message = (
+                f"the best trial (number {trial.number}) has no value for "
+                f"{', '.join(missing)}: it was not asked through these definitions"
+            )
+            raise TuningError([_problem("", message)])
 
         _, built = self._sample_fn(_Replay(trial), self._distributions, self._classes)
         value = trial.value

@@ -89,8 +89,9 @@ def test_iris_example_keeps_one_best_file_per_run(two_runs):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="ConfigArgBuilder.tuner() raises the ConfigError of a study that cannot "
-    "resume instead of printing it and exiting, as errors from sys.argv are",
+    reason="ConfigArgBuilder.tuner() raises its ConfigError (bad definitions, a "
+    "study that cannot resume) instead of printing it and exiting, as it does for "
+    "other errors in sys.argv",
 )
 def test_iris_example_with_changed_choices_stops_with_a_clear_error(two_runs):
     folder, _ = two_runs

@@ -239,6 +239,20 @@ def test_best_without_completed_trial_is_an_error(iris):
         tuner.best(fixed(iris))
 
 
+def test_best_trial_without_the_tuned_parameters_is_an_error(iris):
+    tuner = make_tuner(iris)
+    tuner.sample(fixed(iris))
+    tuner.status["study"].tell(tuner.status["trial"], 0.5)
+    stranger = tuner.study.ask()  # asked outside the tuner: no parameters
+    tuner.study.tell(stranger, 0.9)
+
+    with pytest.raises(TuningError) as caught:
+        tuner.best(fixed(iris))
+
+    (problem,) = caught.value.problems
+    assert f"best trial (number 1) has no value for {C}, {SOLVER}" in problem.message
+
+
 def test_best_of_a_multi_objective_study_is_an_error(iris):
     config = random_config(directions=["maximize", "minimize"])
     tuner = make_tuner(iris, config)
