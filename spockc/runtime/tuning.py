@@ -195,7 +195,8 @@ def _make_distributions(
         distributions: dict[str, BaseDistribution] = module.make_distributions(
             definitions, classes
         )
-    except KeyError:
+    except (KeyError, TypeError):
+        # A field the sampler no longer knows, or now reads as another kind.
         distributions = {}
 
     wanted = {name for name in definitions.by_name if name.split(".")[0] in classes}

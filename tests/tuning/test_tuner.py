@@ -16,6 +16,7 @@ from spockc.runtime import (
     ConfigError,
     Definitions,
     FloatRange,
+    IntRange,
     OptunaTunerConfig,
     make_space,
 )
@@ -355,3 +356,10 @@ def sample(study, distributions, classes):
             definitions(),
             random_config(),
         )
+
+
+def test_sampler_reading_a_field_as_another_kind_is_out_of_date(iris):
+    as_int = Definitions({C: IntRange(1, 10), SOLVER: Choices(("lbfgs", "saga"))})
+
+    with pytest.raises(ConfigError, match="'config_spock_sampler' is out of date"):
+        Tuner(iris._SCHEMA, TUNED, as_int, random_config())
