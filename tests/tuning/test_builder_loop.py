@@ -105,6 +105,26 @@ def test_saved_sample_builds_again_as_the_same_space(iris, tune_yaml, tmp_path):
     assert again == hp
 
 
+def test_saved_definitions_reload_as_the_same_search_space(iris, tune_yaml, tmp_path):
+    builder = make_builder(iris, "--config", tune_yaml).tuner(random_config())
+    builder.save(user_specified_path=tmp_path)
+
+    (path,) = tmp_path.glob("*.spock.cfg.yaml")
+    again = make_builder(iris, "--config", str(path)).tuner(random_config())
+    again.sample()
+
+    distributions = again.tuner_status["trial"].distributions
+    assert distributions == {
+        "LogisticRegressionHP.c": optuna.distributions.FloatDistribution(
+            1e-07, 10.0, log=True
+        ),
+        "LogisticRegressionHP.solver": optuna.distributions.CategoricalDistribution(
+            ("lbfgs", "saga")
+        ),
+    }
+    assert again.generate() == builder.generate()
+
+
 def test_save_best_file_builds_the_best_values_with_native_types(
     iris, tune_yaml, tmp_path
 ):
