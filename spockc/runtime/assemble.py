@@ -82,6 +82,8 @@ class Plan:
     classes: Mapping[str, ClassPlan]
     owners: Mapping[str, tuple[str, ...]]
     by_type: Mapping[type, str]
+    flags: dict[str, bool] = field(default_factory=dict)
+    """Filled by `flag_table` on first use."""
 
     def closure(self, classes: Iterable[type]) -> list[str]:
         """Return the names of `classes` and every class nested in them, in order."""
@@ -276,21 +278,22 @@ class Gathered:
         self.values.get(name, {}).pop(field_name, None)
 
 
-def flag_table(plan: Plan, built: Sequence[str]) -> dict[str, bool]:
-    """Return every flag of the built classes -> whether its value is optional."""
+def flag_table(plan: Plan) -> Mapping[str, bool]:
+    """Return every flag of the schema -> whether its value is optional (bools)."""
+    if plan.flags:
+        return plan.flags
     from spockc.runtime.hyperparams import definition_keys
 
-    flags: dict[str, bool] = {}
-    for name in built:
-        for spec in plan.classes[name].spec.fields:
+    for name, klass in plan.classes.items():
+        for spec in klass.spec.fields:
             key = f"{name}.{spec.name}"
             if isinstance(spec, FieldSpec):
-                flags[key] = unwrap(spec.type) == BOOL
+                plan.flags[key] = unwrap(spec.type) == BOOL
                 continue
-            flags[key] = isinstance(spec, ChoiceSpec) and spec.value_type == "bool"
+            plan.flags[key] = isinstance(spec, ChoiceSpec) and spec.value_type == "bool"
             for part in definition_keys(spec):
-                flags[f"{key}.{part}"] = part == "log_scale"
-    return flags
+                plan.flags[f"{key}.{part}"] = part == "log_scale"
+    return plan.flags
 
 
 def _flag_type(spec: FieldSpec | TunedSpec, part: str) -> TypeSpec:

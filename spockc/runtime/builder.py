@@ -139,8 +139,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         from spockc.runtime.cmdline import parse_command_line
 
         plan, built = self._plan, self._built
-        ignored = flag_table(plan, [name for name in plan.classes if name not in built])
-        command = parse_command_line(argv, flag_table(plan, built), ignored)
+        command = parse_command_line(argv, flag_table(plan), set(built))
         if command.wants_help:
             print(self.help_text())
             raise SystemExit(0)

@@ -44,96 +44,92 @@ class CommandLine:
 
 
 def parse_command_line(
-    argv: Sequence[str], flags: Mapping[str, bool], ignored: Collection[str] = ()
+    argv: Sequence[str], flags: Mapping[str, bool], built: Collection[str]
 ) -> CommandLine:
     """Read `argv` against `flags`: flag name (no dashes) -> takes an optional value.
 
-    Flags in `ignored` (fields of classes not given to the builder) get a hint.
+    `flags` may hold the flags of every class of the schema; those of classes not
+    in `built` are reported as not given to the builder.
     """
-    result = CommandLine()
-    index = 0
-    while index < len(argv):
-        token = argv[index]
-        index += 1
-        name, _, inline = token.partition("=")
-        has_inline = "=" in token
-
-        if token in HELP_FLAGS:
-            result.wants_help = True
-        elif name in CONFIG_FLAGS:
-            index = _read_configs(
-                argv, index, token, inline if has_inline else None, result
-            )
-        elif token.startswith("--"):
-            index = _read_flag(
-                argv,
-                index,
-                name[2:],
-                inline if has_inline else None,
-                flags,
-                ignored,
-                result,
-            )
-        else:
-            message = "unexpected argument; values follow a --Class.field flag"
-            result.problems.append(Problem(token, "", message))
-    return result
+    return _Parser(argv, flags, built).parse()
 
 
-def _read_configs(
-    argv: Sequence[str], index: int, token: str, inline: str | None, result: CommandLine
-) -> int:
-    if inline is not None:
-        result.configs.append(inline)
-        return index
-    start = index
-    while index < len(argv) and not argv[index].startswith("-"):
-        result.configs.append(argv[index])
-        index += 1
-    if index == start:
-        result.problems.append(Problem(token, "", "expected one or more config files"))
-    return index
+class _Parser:
+    """One pass over the tokens of a command line."""
 
+    def __init__(
+        self, argv: Sequence[str], flags: Mapping[str, bool], built: Collection[str]
+    ) -> None:
+        self.argv = argv
+        self.flags = flags
+        self.built = built
+        self.index = 0
+        self.result = CommandLine()
 
-def _read_flag(
-    argv: Sequence[str],
-    index: int,
-    name: str,
-    inline: str | None,
-    flags: Mapping[str, bool],
-    ignored: Collection[str],
-    result: CommandLine,
-) -> int:
-    optional_value = flags.get(name)
-    if optional_value is None:
-        result.problems.append(
-            Problem(f"--{name}", "", _unknown_flag(name, flags, ignored))
+    def parse(self) -> CommandLine:
+        while self.index < len(self.argv):
+            token = self.argv[self.index]
+            self.index += 1
+            name, equals, inline = token.partition("=")
+            value = inline if equals else None
+
+            if token in HELP_FLAGS:
+                self.result.wants_help = True
+            elif name in CONFIG_FLAGS:
+                self._read_configs(token, value)
+            elif token.startswith("--"):
+                self._read_flag(name[2:], value)
+            else:
+                message = "unexpected argument; values follow a --Class.field flag"
+                self.result.problems.append(Problem(token, "", message))
+        return self.result
+
+    def _has_value_next(self) -> bool:
+        return self.index < len(self.argv) and not self.argv[self.index].startswith(
+            "--"
         )
-        if inline is None and index < len(argv) and not argv[index].startswith("--"):
-            index += 1
-        return index
 
-    if inline is not None:
-        result.values.append(FlagValue(name, inline))
-        return index
-    has_next = index < len(argv) and not argv[index].startswith("--")
-    if optional_value and (not has_next or argv[index].startswith("-")):
-        result.values.append(FlagValue(name, None))
-        return index
-    if not has_next:
-        result.problems.append(Problem(f"--{name}", "", "expected a value"))
-        return index
-    result.values.append(FlagValue(name, argv[index]))
-    return index + 1
+    def _read_configs(self, token: str, inline: str | None) -> None:
+        if inline is not None:
+            self.result.configs.append(inline)
+            return
+        start = self.index
+        while self.index < len(self.argv) and not self.argv[self.index].startswith("-"):
+            self.result.configs.append(self.argv[self.index])
+            self.index += 1
+        if self.index == start:
+            message = "expected one or more config files"
+            self.result.problems.append(Problem(token, "", message))
 
+    def _read_flag(self, name: str, inline: str | None) -> None:
+        optional_value = self.flags.get(name)
+        if optional_value is None or name.split(".", 1)[0] not in self.built:
+            message = self._unknown(name)
+            self.result.problems.append(Problem(f"--{name}", "", message))
+            if inline is None and self._has_value_next():
+                self.index += 1
+            return
 
-def _unknown_flag(name: str, flags: Collection[str], ignored: Collection[str]) -> str:
-    if name in ignored:
+        if inline is not None:
+            self.result.values.append(FlagValue(name, inline))
+        elif optional_value and not (
+            self._has_value_next() and not self.argv[self.index].startswith("-")
+        ):
+            self.result.values.append(FlagValue(name, None))
+        elif not self._has_value_next():
+            self.result.problems.append(Problem(f"--{name}", "", "expected a value"))
+        else:
+            self.result.values.append(FlagValue(name, self.argv[self.index]))
+            self.index += 1
+
+    def _unknown(self, name: str) -> str:
         klass = name.split(".", 1)[0]
-        return f"unknown flag: class {klass} was not given to the builder"
-    close = difflib.get_close_matches(name, list(flags), n=1)
-    hint = f"; did you mean --{close[0]}?" if close else ""
-    return f"unknown flag{hint}"
+        if name in self.flags:
+            return f"unknown flag: class {klass} was not given to the builder"
+        known = [flag for flag in self.flags if flag.split(".", 1)[0] in self.built]
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean --{close[0]}?" if close else ""
+        return f"unknown flag{hint}"
 
 
 def usage(prog: str) -> str:

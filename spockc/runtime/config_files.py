@@ -8,6 +8,7 @@ and JSON are parsed with hooks that keep number text. Every file becomes one
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -150,12 +151,31 @@ def _parse_yaml(text: str, path: str, problems: list[Problem]) -> RawValue | Non
     return _YamlTree(path, problems).convert(node, "", ())
 
 
+@functools.cache
 def _loader() -> type[yaml.SafeLoader]:
-    """Return libyaml's composer when PyYAML has it (five times faster), else PyYAML's."""
+    """Return a composer that keeps scalar text and resolves no implicit types.
+
+    libyaml's composer is used when PyYAML has it (five times faster). Tags of
+    plain scalars are never resolved (the declared type decides), except the
+    merge key `<<`.
+    """
     import yaml
 
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
+    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[valid-type, misc]  # chosen at run time
+        def resolve(
+            self, kind: type, value: object, implicit: tuple[bool, bool]
+        ) -> str:
+            if kind is yaml.ScalarNode and value == "<<" and implicit[0]:
+                return _MERGE_TAG
+            if kind is yaml.ScalarNode:
+                return str(yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG)
+            if kind is yaml.SequenceNode:
+                return str(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG)
+            return str(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG)
+
+    return Loader
 
 
 @dataclass

@@ -773,3 +773,14 @@ def test_c14_include_cycle_is_an_error_listing_the_chain(
     assert found == [
         Problem("b.yaml:1", "", "include cycle: a.yaml -> b.yaml -> a.yaml")
     ]
+
+
+def test_c03_quoted_merge_key_is_an_ordinary_key(
+    compiled: Compile, write: Write
+) -> None:
+    module = compiled("@spock\nclass Keys:\n    d: Dict[str, int] = {}\n")
+    path = write("k.yaml", "Keys:\n  d: {'<<': 1, on: 2}\n")
+
+    built = module.ConfigArgBuilder(module.Keys, args=["-c", path]).generate()
+
+    assert built.Keys.d == {"<<": 1, "on": 2}
