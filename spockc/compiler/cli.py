@@ -138,6 +138,11 @@ def _compile_all(
             except CompileError as error:
                 print(error, file=sys.stderr)
                 failed = True
+            except (OSError, UnicodeDecodeError) as error:
+                print(
+                    f"{source}: error: cannot read the file: {error}", file=sys.stderr
+                )
+                failed = True
         if path.is_dir():
             outputs.extend(_orphans(path, out_dir, outputs))
     return outputs, failed

@@ -31,7 +31,12 @@ class SourceLoader:
         key = str(path)
         if key not in self._parsed:
             self._parsed[key] = None
-            self._parsed[key] = parse_source(path.read_text(encoding="utf-8"), key)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                # Unreadable as source: left to the runtime, like a module not found.
+                return None
+            self._parsed[key] = parse_source(text, key)
         return self._parsed[key]
 
 

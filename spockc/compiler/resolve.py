@@ -56,6 +56,7 @@ class Symbols:
     def __init__(self, find_module: FindModule) -> None:
         self._find_module = find_module
         self._via: dict[str, str] = {}
+        self._looking_up: set[tuple[str, str]] = set()
         self._definitions: dict[str, dict[str, ir.ClassDef | ir.EnumDef]] = {}
 
     def lookup(
@@ -69,6 +70,18 @@ class Symbols:
             if local is not None:
                 return local
 
+        key = (module.path, dotted)
+        if key in self._looking_up:
+            return None  # source files importing a name from each other
+        self._looking_up.add(key)
+        try:
+            return self._imported(module, dotted, via)
+        finally:
+            self._looking_up.discard(key)
+
+    def _imported(
+        self, module: ir.SourceModule, dotted: str, via: str | None
+    ) -> Symbol | None:
         head, _, rest = dotted.partition(".")
         for imported in module.imports:
             if imported.local == head:
@@ -233,6 +246,12 @@ class TypeResolver:
         return None
 
     def _unknown(self, expr: ir.TypeName, in_string: bool, qualified: str) -> None:
+        if qualified != expr.name and not qualified.startswith(("typing.", "spock")):
+            module = qualified.rpartition(".")[0]
+            message = f"`{expr.name}` from `{module}` is not a config class or Enum the compiler can read"
+            hint = "define it in a source file the compiler can find, beside this one"
+            self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, hint)
+            return
         if qualified != expr.name:
             message = f"`{expr.name}` ({qualified}) is not a supported type"
             hint = "use bool, int, float, str, list, tuple, dict, Optional, an Enum or a config class"

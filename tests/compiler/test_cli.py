@@ -204,3 +204,13 @@ def test_help_text_of_the_compile_command(capsys: pytest.CaptureFixture[str]) ->
         main(["compile", "--help"])
     out = textwrap.dedent(capsys.readouterr().out)
     assert "--check" in out and "--out-dir" in out
+
+
+def test_source_that_is_not_utf8_is_an_error_without_traceback(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "conf" / "train.py").write_bytes(
+        b"@spock\nclass A:\n    x: str = '\xff'\n"
+    )
+    assert main(["compile", "conf/train.py"]) == 2
+    assert "conf/train.py: error: cannot read the file" in capsys.readouterr().err

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from spockc.compiler import compile_source
+from spockc.compiler import CompileError, compile_source
 
 from .conftest import errors_of
 
@@ -215,3 +215,16 @@ def test_decorator_of_an_unimported_name_is_not_ours() -> None:
 def test_every_error_is_reported_not_only_the_first() -> None:
     source = "from spockc import spock\n@spock\nclass A:\n    x: Innt\n    y: Flot\n"
     assert [code for code, _, _ in errors_of(source)] == ["SPK101", "SPK101"]
+
+
+def test_source_files_importing_each_other_do_not_loop(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("from b import X\n")
+    (tmp_path / "b.py").write_text("from a import X\n")
+    source = "from spockc import spock\nfrom a import X\n@spock\nclass A:\n    x: X\n"
+    assert errors_of_at(source, str(tmp_path / "config.py")) == [("SPK102", 5, 8)]
+
+
+def errors_of_at(source: str, path: str) -> list[tuple[str, int, int]]:
+    with pytest.raises(CompileError) as info:
+        compile_source(source, path)
+    return [(d.code, d.line, d.col) for d in info.value.diagnostics]
