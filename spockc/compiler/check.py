@@ -285,12 +285,32 @@ class _Checker:
             isinstance(symbol.node, ir.ClassDef) and symbol.node.decorator is not None
         )
         is_tuner = symbol.node.decorator.kind == "tuner"
+        self._check_shadowing(self.fields[name])
         fields = []
         for resolved in self.fields[name]:
             field = self._checked_field(resolved, is_tuner)
             if field is not None:
                 fields.append(field)
         return ir.CheckedClass(name, is_tuner, tuple(fields), symbol.node.help)
+
+    def _check_shadowing(self, fields: list[_Resolved]) -> None:
+        """Reject a field named like a class or Enum that a later field's type uses."""
+        earlier: dict[str, _Resolved] = {}
+        for resolved in fields:
+            used = _type_names(resolved.type)
+            for name in sorted(used & set(earlier)):
+                written = earlier[name].written
+                message = f"field `{written.owner}.{name}` hides the type `{name}` from the fields after it"
+                hint = "rename the field"
+                self.error(
+                    written.module,
+                    written.field.pos,
+                    codes.SHADOWED_TYPE,
+                    message,
+                    hint,
+                )
+                del earlier[name]
+            earlier[resolved.written.field.name] = resolved
 
     def _checked_field(
         self, resolved: _Resolved, is_tuner: bool
@@ -423,6 +443,23 @@ def _implicit_default(declared: ir.ResolvedType) -> ir.Default | None:
     if declared == ir.ScalarType("bool"):
         return ir.ConstDefault(False)
     return None
+
+
+def _type_names(declared: ir.ResolvedType | HyperMarker) -> set[str]:
+    """Return the class and Enum names (and `Literal`) a generated annotation uses."""
+    if isinstance(declared, HyperMarker):
+        return {"Literal"} if declared.kind == "choice" else set()
+    if isinstance(declared, ir.EnumType):
+        return {declared.name}
+    if isinstance(declared, ir.ListType):
+        return _type_names(declared.item)
+    if isinstance(declared, ir.OptionalType):
+        return _type_names(declared.inner)
+    if isinstance(declared, ir.DictType):
+        return _type_names(declared.value)
+    if isinstance(declared, ir.TupleType):
+        return set().union(*(_type_names(item) for item in declared.items))
+    return _nested_names(declared)
 
 
 def _nested_names(declared: ir.ResolvedType | HyperMarker) -> set[str]:

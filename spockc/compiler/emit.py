@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ _SCALAR_SPECS = {
     "float": "_rt.FLOAT",
     "str": "_rt.STR",
 }
+_SHADOWABLE = frozenset({"bool", "int", "float", "str", "list", "tuple", "dict"})
 _SAMPLER_NAMES = frozenset(
     {"definitions", "distributions", "classes", "study", "trial", "params", "built"}
     | {"optuna", "Collection", "BaseDistribution", "FloatDistribution"}
@@ -141,11 +143,10 @@ def _namespace_imports(module: ir.CheckedModule) -> list[str]:
         if enum.module is not None:
             alias = f" as {enum.name}" if enum.imported_name != enum.name else ""
             imports.add(f"from {enum.module} import {enum.imported_name}{alias}")
-    uses_literal = any(
-        "Literal[" in annotation(field.type)
-        for cls in module.classes
-        for field in cls.fields
-    )
+    annotations = [text for cls in module.classes for text in class_annotations(cls)]
+    uses_literal = any("Literal[" in text for text in annotations)
+    if any("builtins." in text for text in annotations):
+        imports.add("import builtins")
     if uses_literal:
         imports.add("from typing import Literal")
     return sorted(imports)
@@ -161,15 +162,33 @@ def _enum_view(enum: ir.CheckedEnum) -> dict[str, object]:
     }
 
 
+def class_annotations(cls: ir.CheckedClass) -> list[str]:
+    """Return the annotation of each field, avoiding names earlier fields shadow.
+
+    A field named `int` or `list` hides that builtin from the annotations after
+    it in the class body, for type checkers; those are written `builtins.int`.
+    """
+    annotations = []
+    shadowed: set[str] = set()
+    for field in cls.fields:
+        text = annotation(field.type)
+        for name in sorted(shadowed):
+            text = re.sub(rf"(?<![\w.]){name}\b", f"builtins.{name}", text)
+        annotations.append(text)
+        if field.name in _SHADOWABLE:
+            shadowed.add(field.name)
+    return annotations
+
+
 def _class_view(cls: ir.CheckedClass) -> dict[str, object]:
     fields = [
         {
             "name": field.name,
-            "annotation": annotation(field.type),
+            "annotation": text,
             "doc": _field_doc(field, cls.is_tuner),
             "spec": field_spec(field),
         }
-        for field in cls.fields
+        for field, text in zip(cls.fields, class_annotations(cls), strict=True)
     ]
     return {
         "name": cls.name,

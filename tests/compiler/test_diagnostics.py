@@ -248,3 +248,11 @@ def test_format_diagnostic_without_source_line_has_no_caret() -> None:
         "cfg.py:2:1: error[SPK001]: invalid syntax: expected one of )"
     )
     assert "^" not in text
+
+
+def test_field_named_like_a_class_a_later_field_uses_is_rejected() -> None:
+    source = (
+        HEADER
+        + "@spock\nclass L:\n    w: int = 1\n@spock\nclass A:\n    L: int = 1\n    l: L\n"
+    )
+    assert errors_of(source) == [("SPK209", 7, 5)]

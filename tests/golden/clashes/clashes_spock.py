@@ -7,6 +7,7 @@ Field names that clash with names of the generated sampler.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 from typing import Literal
 
@@ -17,6 +18,7 @@ __all__ = [
     "Dec",
     "Enc",
     "SampledSpockspace",
+    "Shadows",
     "SpockBuilder",
     "Spockspace",
 ]
@@ -42,9 +44,29 @@ class Dec:
     _hidden: float
 
 
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Shadows:
+    int: str
+    """(default: 'a')"""
+
+    count: builtins.int
+    """(default: 1)"""
+
+    list: float
+    """(default: 0.5)"""
+
+    sizes: builtins.list[builtins.int]
+    """(default: [1])"""
+
+    Literal: str
+    """(default: 'x')"""
+
+
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of clashes.py, as `generate()` returns them."""
+
+    Shadows: Shadows
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
@@ -100,6 +122,36 @@ _SCHEMA: _rt.Schema[Spockspace, SampledSpockspace] = _rt.Schema(
                 ),
             ),
             is_tuner=True,
+        ),
+        _rt.ClassSpec(
+            Shadows,
+            (
+                _rt.FieldSpec(
+                    "int",
+                    _rt.STR,
+                    default="a",
+                ),
+                _rt.FieldSpec(
+                    "count",
+                    _rt.INT,
+                    default=1,
+                ),
+                _rt.FieldSpec(
+                    "list",
+                    _rt.FLOAT,
+                    default=0.5,
+                ),
+                _rt.FieldSpec(
+                    "sizes",
+                    _rt.ListOf(_rt.INT),
+                    default=[1],
+                ),
+                _rt.FieldSpec(
+                    "Literal",
+                    _rt.STR,
+                    default="x",
+                ),
+            ),
         ),
     ),
     fixed_space=Spockspace,

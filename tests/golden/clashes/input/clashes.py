@@ -1,6 +1,6 @@
 """Field names that clash with names of the generated sampler."""
 
-from spockc import ChoiceHyperParameter, RangeHyperParameter, spockTuner
+from spockc import ChoiceHyperParameter, RangeHyperParameter, spock, spockTuner
 
 
 @spockTuner
@@ -16,3 +16,12 @@ class Dec:
     lr: RangeHyperParameter[int]
     trial: ChoiceHyperParameter = ChoiceHyperParameter(choices=["a", "b"])
     _hidden: RangeHyperParameter[float]
+
+
+@spock
+class Shadows:
+    int: str = "a"
+    count: int = 1
+    list: float = 0.5
+    sizes: list[int] = [1]
+    Literal: str = "x"
