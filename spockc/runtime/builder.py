@@ -87,7 +87,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         self._run_id = os.urandom(16).hex()  # as uuid4().hex, without importing uuid
         self._written: set[str] = set()
 
-        from_argv = args is None and not no_cmd_line
+        self._from_argv = from_argv = args is None and not no_cmd_line
         argv: Sequence[str] = (
             [] if no_cmd_line else sys.argv[1:] if args is None else args
         )
@@ -178,7 +178,21 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
     # --- tuning -------------------------------------------------------------------
 
     def tuner(self, tuner_config: OptunaTunerConfig) -> Self:
-        """Validate the hyper-parameter definitions and open the Optuna study."""
+        """Validate the hyper-parameter definitions and open the Optuna study.
+
+        Problems with the definitions or the study are raised as one
+        `ConfigError`, or, when the builder read `sys.argv`, printed with the
+        usage before exiting with status 2, like problems found when reading.
+        """
+        try:
+            self._tuner = self._open_tuner(tuner_config)
+        except ConfigError as error:
+            if self._from_argv:
+                _exit_with(error.problems)
+            raise
+        return self
+
+    def _open_tuner(self, tuner_config: OptunaTunerConfig) -> Tuner[SampledT]:
         if not isinstance(tuner_config, OptunaTunerConfig):
             got = type(tuner_config).__name__
             raise TypeError(f"tuner() takes an OptunaTunerConfig, got {got}")
@@ -196,8 +210,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
 
         from spockc.runtime.tuning import Tuner
 
-        self._tuner = Tuner(self._plan.schema, self._tuned, definitions, tuner_config)
-        return self
+        return Tuner(self._plan.schema, self._tuned, definitions, tuner_config)
 
     def _build_definitions(self) -> tuple[Definitions, list[Problem]]:
         """Merge and check the definitions of the tuned fields without a fixed value."""

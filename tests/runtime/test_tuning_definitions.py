@@ -358,3 +358,22 @@ def test_save_best_without_completed_trial_writes_nothing(
         builder.save_best(user_specified_path=tmp_path / "out")
 
     assert not (tmp_path / "out").exists()
+
+
+def test_tuner_problems_from_sys_argv_print_usage_and_exit_2(
+    c15: ModuleType,
+    write: Write,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = write("tune.yaml", TUNE)
+    monkeypatch.setattr("sys.argv", ["tune.py", "-c", path])
+    builder = c15.ConfigArgBuilder(c15.Enc, c15.Dec)
+
+    with pytest.raises(SystemExit) as caught:
+        builder.tuner(config())
+
+    err = capsys.readouterr().err
+    assert caught.value.code == 2
+    assert err.startswith("usage: tune.py")
+    assert f"{path}:5: Dec.units: log_scale int needs lower bound >= 1 (got 0)" in err
