@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 ScalarKind = Literal["bool", "int", "float", "str"]
 
@@ -181,9 +181,12 @@ class Spockspace:
 
     __slots__ = ()
 
-    def __getattr__(self, name: str) -> Any:
-        message = f"{name!r} was not given to ConfigArgBuilder, so it was not built"
-        raise AttributeError(message)
+    if not TYPE_CHECKING:
+        # Hidden from type checkers: a `__getattr__` would make every misspelled
+        # class name on a space type-check as Any.
+        def __getattr__(self, name: str) -> Any:
+            message = f"{name!r} was not given to ConfigArgBuilder, so it was not built"
+            raise AttributeError(message)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"cannot assign to {name!r}: a Spockspace is read-only")
