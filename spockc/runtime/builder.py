@@ -282,18 +282,18 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         The name is `{file_name}.{run id}.spock.cfg{ext}`, or
         `{file_name}.hp.sample.{n}.{run id}.spock.cfg{ext}` with `add_tuner_sample`.
         """
-        classes = _classes_of(self._replay if self._replay is not None else self._fixed)
-        if self._tuner is not None:
-            classes.update((name, None) for name in self._tuned)
-        kind = ""
+        definitions: dict[str, dict[str, object]] = {}
         if add_tuner_sample:
             tuner = self._need_tuner("a sample to save")
-            sampled = tuner.peek(self._fixed)
-            classes = _classes_of(sampled)
+            classes = _classes_of(tuner.peek(self._fixed))
             kind = f"hp.sample.{tuner.sample_count + 1}"
-        definitions = (
-            {} if add_tuner_sample or self._tuner is None else self._definitions()
-        )
+        elif self._replay is not None:
+            classes, kind = _classes_of(self._replay), ""
+        else:
+            # The definitions that are valid, so that the file can be tuned again.
+            classes, kind = _classes_of(self._fixed), ""
+            classes.update((name, None) for name in self._tuned)
+            definitions = self._definitions()
         self._write(
             classes,
             definitions,

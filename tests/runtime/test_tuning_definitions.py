@@ -377,3 +377,55 @@ def test_tuner_problems_from_sys_argv_print_usage_and_exit_2(
     assert caught.value.code == 2
     assert err.startswith("usage: tune.py")
     assert f"{path}:5: Dec.units: log_scale int needs lower bound >= 1 (got 0)" in err
+
+
+@pytest.mark.parametrize("extension", [".toml", ".json"])
+def test_saved_definitions_reload_from_toml_and_json(
+    hp: ModuleType, write: Write, tmp_path: Path, extension: str
+) -> None:
+    path = write(
+        "t.yaml", "HP:\n  c: {bounds: [0.5, 0.75]}\n  solver: {choices: [saga]}\n"
+    )
+    builder = hp.ConfigArgBuilder(hp.HP, args=["-c", path]).tuner(config())
+
+    builder.save(user_specified_path=tmp_path / "out", file_extension=extension)
+    (saved,) = (tmp_path / "out").iterdir()
+    sample = (
+        hp.ConfigArgBuilder(hp.HP, args=["-c", str(saved)]).tuner(config()).sample()
+    )
+
+    assert 0.5 <= sample.HP.c <= 0.75
+    assert sample.HP.solver == "saga"
+
+
+def test_save_before_tuner_keeps_the_definitions(
+    hp: ModuleType, write: Write, tmp_path: Path
+) -> None:
+    path = write("t.yaml", "HP:\n  c: {bounds: [2, 3]}\n")
+    builder = hp.ConfigArgBuilder(hp.HP, args=["-c", path])
+
+    builder.save(user_specified_path=tmp_path / "out", extra_info=False)
+    (saved,) = (tmp_path / "out").iterdir()
+
+    assert saved.read_text() == (
+        "HP:\n"
+        '  c: {"type": "float", "bounds": [2.0, 3.0], "log_scale": false}\n'
+        '  solver: {"type": "str", "choices": ["lbfgs", "saga"]}\n'
+        '  units: {"type": "int", "bounds": [1, 8], "log_scale": false}\n'
+    )
+
+
+def test_each_saved_sample_gets_the_next_number(
+    hp: ModuleType, write: Write, tmp_path: Path
+) -> None:
+    path = write("t.yaml", "HP:\n  c: {bounds: [1, 2]}\n")
+    builder = hp.ConfigArgBuilder(hp.HP, args=["-c", path]).tuner(config())
+
+    for _ in range(2):
+        builder.save(
+            add_tuner_sample=True, user_specified_path=tmp_path / "out"
+        ).sample()
+        builder.tuner_status["study"].tell(builder.tuner_status["trial"], 1.0)
+
+    numbers = sorted(p.name.split(".")[2] for p in (tmp_path / "out").iterdir())
+    assert numbers == ["1", "2"]
