@@ -228,3 +228,34 @@ def errors_of_at(source: str, path: str) -> list[tuple[str, int, int]]:
     with pytest.raises(CompileError) as info:
         compile_source(source, path)
     return [(d.code, d.line, d.col) for d in info.value.diagnostics]
+
+
+@pytest.mark.parametrize(
+    ("literal", "value"),
+    [
+        ("1_000", "1000"),
+        ("0x10", "16"),
+        ("0o17", "15"),
+        ("0b11", "3"),
+        ("00", "0"),
+        ("-7", "-7"),
+    ],
+)
+def test_int_literals_are_read_in_every_spelling(literal: str, value: str) -> None:
+    source = f"from spockc import spock\n@spock\nclass A:\n    x: int = {literal}\n"
+    assert f"default={value}," in compile_source(source).namespace
+
+
+@pytest.mark.parametrize(
+    ("literal", "value"),
+    [
+        ("1e-5", "1e-05"),
+        (".5", "0.5"),
+        ("5.", "5.0"),
+        ("-1E3", "-1000.0"),
+        ("1_0.5", "10.5"),
+    ],
+)
+def test_float_literals_are_read_in_every_spelling(literal: str, value: str) -> None:
+    source = f"from spockc import spock\n@spock\nclass A:\n    x: float = {literal}\n"
+    assert f"default={value}," in compile_source(source).namespace
