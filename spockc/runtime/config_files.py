@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -271,7 +272,8 @@ def _parse_toml(text: str, path: str, problems: list[Problem]) -> RawValue | Non
     except tomllib.TOMLDecodeError as error:
         problems.append(Problem(path, "", f"invalid TOML: {error}"))
         return None
-    return _from_native(data, path, "", problems)
+    lines = _toml_key_lines(text)
+    return _NativeTree(path, problems, lambda keys: lines.get(keys)).convert(data, ())
 
 
 def _parse_json(text: str, path: str, problems: list[Problem]) -> RawValue | None:
@@ -286,51 +288,110 @@ def _parse_json(text: str, path: str, problems: list[Problem]) -> RawValue | Non
             parse_constant=_Number,
         )
     except json.JSONDecodeError as error:
-        problems.append(
-            Problem(f"{path}:{error.lineno}", "", f"invalid JSON: {error.msg}")
-        )
+        message = f"invalid JSON: {error.msg}"
+        problems.append(Problem(f"{path}:{error.lineno}", "", message))
         return None
-    return _from_native(data, path, "", problems)
+    lines = iter(_json_key_lines(text))
+    return _NativeTree(path, problems, lambda keys: next(lines, None)).convert(data, ())
 
 
 class _Pairs(list[tuple[str, Any]]):
     """A JSON object as its key-value pairs, so duplicates can be reported."""
 
 
-def _from_native(
-    data: object, path: str, key: str, problems: list[Problem]
-) -> RawValue:
-    if isinstance(data, _Number):
-        return RawScalar(str(data), True, path)
-    if isinstance(data, str):
-        return RawScalar(data, False, path)
-    if isinstance(data, bool):
-        return RawScalar("true" if data else "false", True, path)
-    if data is None:
-        return RawScalar("null", True, path)
-    if isinstance(data, int | float):
-        return RawScalar(repr(data), True, path)
-    if isinstance(data, list) and not isinstance(data, _Pairs):
-        items = (_from_native(item, path, key, problems) for item in data)
-        return RawList(tuple(items), path)
-    if isinstance(data, dict | _Pairs):
-        pairs = data.items() if isinstance(data, dict) else data
-        return _native_map(pairs, path, key, problems)
-    return RawScalar(str(data), False, path)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?')
+_TOML_TABLE = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*(#.*)?")
+_TOML_KEY = re.compile(r"(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
 
 
-def _native_map(
-    pairs: Iterable[tuple[str, object]], path: str, key: str, problems: list[Problem]
-) -> RawMap:
-    entries: dict[str, RawEntry] = {}
-    for name, value in pairs:
-        dotted = f"{key}.{name}" if key else name
-        if name in entries:
-            problems.append(Problem(path, "", f"duplicate key {dotted!r}"))
+def _json_key_lines(text: str) -> list[int]:
+    """Return the line of every object key, in document order."""
+    lines: list[int] = []
+    line, position = 1, 0
+    for match in _JSON_STRING.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        if match.group(1):
+            lines.append(line)
+    return lines
+
+
+def _toml_key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Return the line of each `[table]` and of each plain `key =` in it.
+
+    A line-by-line approximation: dotted keys and keys inside inline tables get
+    the line of the nearest enclosing key instead.
+    """
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = _TOML_TABLE.fullmatch(stripped)
+        if header:
+            table = tuple(part.strip().strip("\"'") for part in header[1].split("."))
+            lines.setdefault(table, number)
             continue
-        raw = _from_native(value, path, dotted, problems)
-        entries[name] = RawEntry(name, raw, path)
-    return RawMap(tuple(entries.values()), path)
+        key = _TOML_KEY.match(stripped)
+        if key:
+            lines.setdefault((*table, key[1].strip("\"'")), number)
+    return lines
+
+
+class _NativeTree:
+    """Turn parsed TOML or JSON into raw values; `line_of` gives key lines."""
+
+    def __init__(
+        self,
+        path: str,
+        problems: list[Problem],
+        line_of: Callable[[tuple[str, ...]], int | None],
+    ) -> None:
+        self.path = path
+        self.problems = problems
+        self.line_of = line_of
+
+    def convert(self, data: object, keys: tuple[str, ...], where: str = "") -> RawValue:
+        where = where or self.path
+        if isinstance(data, list) and not isinstance(data, _Pairs):
+            items = (self.convert(item, keys, where) for item in data)
+            return RawList(tuple(items), where)
+        if isinstance(data, dict | _Pairs):
+            pairs = data.items() if isinstance(data, dict) else data
+            return self._mapping(pairs, keys, where)
+        return _native_scalar(data, where)
+
+    def _mapping(
+        self, pairs: Iterable[tuple[str, object]], keys: tuple[str, ...], where: str
+    ) -> RawMap:
+        entries: dict[str, RawEntry] = {}
+        for name, value in pairs:
+            line = self.line_of((*keys, name))
+            place = f"{self.path}:{line}" if line is not None else where
+            dotted = ".".join((*keys, name))
+            first = entries.get(name)
+            if first is not None:
+                message = f"duplicate key {dotted!r}"
+                if first.where != self.path:
+                    message += f" (first set at line {first.where.rsplit(':', 1)[-1]})"
+                self.problems.append(Problem(place, "", message))
+                continue
+            raw = self.convert(value, (*keys, name), place)
+            entries[name] = RawEntry(name, raw, place)
+        return RawMap(tuple(entries.values()), where)
+
+
+def _native_scalar(data: object, where: str) -> RawScalar:
+    if isinstance(data, _Number):
+        return RawScalar(str(data), True, where)
+    if isinstance(data, str):
+        return RawScalar(data, False, where)
+    if isinstance(data, bool):
+        return RawScalar("true" if data else "false", True, where)
+    if data is None:
+        return RawScalar("null", True, where)
+    if isinstance(data, int | float):
+        return RawScalar(repr(data), True, where)
+    return RawScalar(str(data), False, where)
 
 
 def parse_flow(text: str, where: str) -> RawValue:
@@ -371,7 +432,7 @@ def from_python(value: object, where: str) -> RawValue:
             RawEntry(str(k), from_python(v, where), where) for k, v in value.items()
         )
         return RawMap(tuple(entries), where)
-    return _from_native(value, where, "", [])
+    return _native_scalar(value, where)
 
 
 __all__: Sequence[str] = ["from_python", "load_documents", "parse_flow"]

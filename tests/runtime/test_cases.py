@@ -210,13 +210,16 @@ def test_c03_merge_key_is_not_a_duplicate(compiled: Compile, write: Write) -> No
 
 def test_c03_duplicate_json_key_is_an_error(compiled: Compile, write: Write) -> None:
     module = compiled(TRAIN)
-    path = write("train.json", '{"Train": {"lr": 0.1, "lr": 0.2}}')
+    path = write(
+        "train.json", '{"Train": {\n  "lr": 0.1,\n  "epochs": 2,\n  "lr": 0.2}}'
+    )
 
     found = problems_of(
         lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
     )
 
-    assert found == [Problem(path, "", "duplicate key 'Train.lr'")]
+    message = "duplicate key 'Train.lr' (first set at line 2)"
+    assert found == [Problem(f"{path}:4", "", message)]
 
 
 # --- C04 yaml-anchor-alias-leak ----------------------------------------------------------
@@ -580,8 +583,8 @@ def test_c12_unknown_enum_value_lists_the_values(
     ("name", "text", "where"),
     [
         ("cfg.yaml", "Train:\n  opt: sgd\n", "{path}:2"),
-        ("cfg.toml", '[Train]\nopt = "sgd"\n', "{path}"),
-        ("cfg.json", '{"Train": {"opt": "sgd"}}', "{path}"),
+        ("cfg.toml", '[Train]\nopt = "sgd"\n', "{path}:2"),
+        ("cfg.json", '{"Train": {"opt": "sgd"}}', "{path}:1"),
     ],
 )
 def test_c12_member_name_is_rejected_with_a_hint_in_every_format(

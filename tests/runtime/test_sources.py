@@ -217,14 +217,47 @@ def test_json_values_are_read_by_declared_type(
     assert built.Train == module.Train(lr=1.0, epochs=3, name="1.10")
 
 
-def test_json_float_for_int_field_is_an_error(module: ModuleType, write: Write) -> None:
-    path = write("a.json", '{"Train": {"epochs": 3.0}}')
+def test_json_float_for_int_field_names_the_line(
+    module: ModuleType, write: Write
+) -> None:
+    path = write(
+        "a.json", '{\n  "Train": {\n    "name": "x",\n    "epochs": 3.0\n  }\n}\n'
+    )
 
     found = problems_of(
         lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
     )
 
-    assert found == [Problem(path, "Train.epochs", "expected int, got 3.0 (float)")]
+    assert found == [
+        Problem(f"{path}:4", "Train.epochs", "expected int, got 3.0 (float)")
+    ]
+
+
+def test_json_key_lines_skip_strings_that_look_like_keys(
+    module: ModuleType, write: Write
+) -> None:
+    text = '{"Train": {"name": "a\\": b",\n "epochs": "x"}}'
+    path = write("a.json", text)
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert [(p.where, p.key) for p in found] == [(f"{path}:2", "Train.epochs")]
+
+
+def test_toml_value_error_names_the_line_of_its_key(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("a.toml", '# run\n[Train]\nname = "x"\nepochs = 1.5\n')
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert found == [
+        Problem(f"{path}:4", "Train.epochs", "expected int, got 1.5 (float)")
+    ]
 
 
 def test_toml_syntax_error_is_reported(module: ModuleType, write: Write) -> None:
