@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import jedi
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -111,20 +110,6 @@ def test_wrong_uses_are_flagged_line_by_line_by_pyright(tmp_path: Path) -> None:
     assert sorted(reported) == sorted(expected), errors
     for line, (_, rule) in expected.items():
         assert rule in reported[line], f"line {line}: {reported[line]}"
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="runtime Spockspace.__getattr__ returns Any, hiding misspelled class names",
-)
-def test_misspelled_class_on_a_space_is_flagged_by_mypy(tmp_path: Path) -> None:
-    use = tmp_path / "use_space.py"
-    use.write_text(
-        "from config_spock import Spockspace\n\n\n"
-        "def f(fixed: Spockspace) -> object:\n    return fixed.BasicParam\n"
-    )
-    result = run_mypy([use], [str(IRIS)])
-    assert "[attr-defined]" in result.stdout
 
 
 USE = """\

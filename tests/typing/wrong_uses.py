@@ -12,6 +12,14 @@ def misspelled_field(fixed: Spockspace) -> int:
     return fixed.BasicParams.n_trails  # expect: mypy=attr-defined pyright=reportAttributeAccessIssue
 
 
+def misspelled_class(fixed: Spockspace) -> object:
+    return fixed.BasicParam  # expect: mypy=attr-defined pyright=reportAttributeAccessIssue
+
+
+def tuned_class_missing_from_fixed_space(fixed: Spockspace) -> float:
+    return fixed.LogisticRegressionHP.c  # expect: mypy=attr-defined pyright=reportAttributeAccessIssue
+
+
 def wrong_field_type(fixed: Spockspace) -> str:
     return fixed.BasicParams.n_trials  # expect: mypy=return-value pyright=reportReturnType
 
