@@ -24,7 +24,6 @@ import enum
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from spockc.runtime.schema import (
     DictOf,
@@ -59,46 +58,70 @@ _SPECIAL_FLOATS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+# The raw values are plain slotted classes, not dataclasses: a config file makes
+# thousands of them, and defining dataclasses costs import time.
+
+
 class RawScalar:
     """A scalar as written; `plain` is False when it was quoted (or a JSON string)."""
 
-    text: str
-    plain: bool
-    where: str
+    __slots__ = ("plain", "text", "where")
+
+    def __init__(self, text: str, plain: bool, where: str) -> None:
+        self.text = text
+        self.plain = plain
+        self.where = where
 
     @property
     def is_null(self) -> bool:
         """Return whether this is an unquoted null."""
         return self.plain and self.text in NULL_WORDS
 
+    def __repr__(self) -> str:
+        return f"RawScalar({self.text!r}, plain={self.plain}, where={self.where!r})"
 
-@dataclass(frozen=True, slots=True)
+
 class RawList:
     """A sequence of raw values."""
 
-    items: tuple[RawValue, ...]
-    where: str
+    __slots__ = ("items", "where")
+
+    def __init__(self, items: tuple[RawValue, ...], where: str) -> None:
+        self.items = items
+        self.where = where
+
+    def __repr__(self) -> str:
+        return f"RawList({self.items!r}, where={self.where!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class RawEntry:
     """One `key: value` pair of a mapping; `where` is the place of the key."""
 
-    key: str
-    value: RawValue
-    where: str
+    __slots__ = ("key", "value", "where")
+
+    def __init__(self, key: str, value: RawValue, where: str) -> None:
+        self.key = key
+        self.value = value
+        self.where = where
+
+    def __repr__(self) -> str:
+        return f"RawEntry({self.key!r}, {self.value!r}, where={self.where!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class RawMap:
     """A mapping of text keys to raw values, in source order, keys unique."""
 
-    entries: tuple[RawEntry, ...]
-    where: str
+    __slots__ = ("entries", "where")
+
+    def __init__(self, entries: tuple[RawEntry, ...], where: str) -> None:
+        self.entries = entries
+        self.where = where
 
     def __iter__(self) -> Iterator[RawEntry]:
         return iter(self.entries)
+
+    def __repr__(self) -> str:
+        return f"RawMap({self.entries!r}, where={self.where!r})"
 
 
 RawValue = RawScalar | RawList | RawMap
@@ -113,7 +136,6 @@ class DecodeError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
 class NestedRef:
     """A nested class chosen by a value: its name, or an inline mapping of fields.
 
@@ -121,8 +143,11 @@ class NestedRef:
     own section.
     """
 
-    name: str
-    inline: RawMap | None = None
+    __slots__ = ("inline", "name")
+
+    def __init__(self, name: str, inline: RawMap | None = None) -> None:
+        self.name = name
+        self.inline = inline
 
 
 def decode(raw: RawValue, spec: TypeSpec) -> object:
