@@ -13,6 +13,7 @@ distributions (in the generated code), building the tuned classes, and one
 from __future__ import annotations
 
 import importlib
+import time
 import weakref
 from collections.abc import Callable, Collection, Mapping
 from types import ModuleType
@@ -216,11 +217,41 @@ def _stale(schema: Schema[Any, Any], reason: str) -> Problem:
 def _open_study(config: OptunaTunerConfig) -> optuna.Study:
     """Create the study `config` describes, or load it when it exists and may be."""
     _check_objects(config)
+    for attempt in range(_OPEN_ATTEMPTS):
+        try:
+            return _create_study(config)
+        except Exception as exc:
+            # Database errors come from SQLAlchemy; checked by module name so that
+            # an in-memory study never imports it.
+            if not type(exc).__module__.startswith("sqlalchemy"):
+                raise
+            reason = str(exc).splitlines()[0]
+            if _is_setup_race(reason) and attempt + 1 < _OPEN_ATTEMPTS:
+                time.sleep(0.05 * 2**attempt)
+                continue
+            message = f"cannot open the storage {config.storage!r}: {reason}"
+            problem = _problem("OptunaTunerConfig.storage", message)
+            raise ConfigError([problem]) from None
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+_OPEN_ATTEMPTS = 6
+
+# Workers that open a fresh database at the same moment race to create its tables
+# (https://github.com/optuna/optuna/issues/4621); the loser sees one of these.
+_SETUP_RACES = ("already exists", "UNIQUE constraint failed", "database is locked")
+
+
+def _is_setup_race(reason: str) -> bool:
+    return any(race in reason for race in _SETUP_RACES)
+
+
+def _create_study(config: OptunaTunerConfig) -> optuna.Study:
     try:
         return optuna.create_study(
-            storage=config.storage,  # type: ignore[arg-type]  # checked above
-            sampler=config.sampler,  # type: ignore[arg-type]  # checked above
-            pruner=config.pruner,  # type: ignore[arg-type]  # checked above
+            storage=config.storage,  # type: ignore[arg-type]  # checked before
+            sampler=config.sampler,  # type: ignore[arg-type]  # checked before
+            pruner=config.pruner,  # type: ignore[arg-type]  # checked before
             study_name=config.study_name,
             direction=config.direction,  # type: ignore[arg-type]  # checked by the config
             directions=config.directions,  # type: ignore[arg-type]  # checked by the config
@@ -232,14 +263,6 @@ def _open_study(config: OptunaTunerConfig) -> optuna.Study:
             "pass load_if_exists=True to resume it, or choose another study_name"
         )
         raise ConfigError([_problem("OptunaTunerConfig", message)]) from None
-    except Exception as exc:
-        # Database errors come from SQLAlchemy; checked by module name so that an
-        # in-memory study never imports it.
-        if not type(exc).__module__.startswith("sqlalchemy"):
-            raise
-        reason = str(exc).splitlines()[0]
-        message = f"cannot open the storage {config.storage!r}: {reason}"
-        raise ConfigError([_problem("OptunaTunerConfig.storage", message)]) from None
 
 
 def _check_objects(config: OptunaTunerConfig) -> None:

@@ -87,12 +87,6 @@ def test_iris_example_keeps_one_best_file_per_run(two_runs):
     assert [len(run.best) for run in runs] == [1, 2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ConfigArgBuilder.tuner() raises its ConfigError (bad definitions, a "
-    "study that cannot resume) instead of printing it and exiting, as it does for "
-    "other errors in sys.argv",
-)
 def test_iris_example_with_changed_choices_stops_with_a_clear_error(two_runs):
     folder, _ = two_runs
     changed = (folder / "tune.yaml").read_text().replace('"lbfgs", "saga"', '"lbfgs"')

@@ -74,48 +74,6 @@ def test_sqlite_study_resumes_in_a_second_tuner(iris, tmp_path):
     assert {trial.state for trial in trials} == {TrialState.COMPLETE}
 
 
-def test_sqlite_study_resumes_across_processes(iris, tmp_path):
-    database = tmp_path / "iris.db"
-    script = textwrap.dedent(
-        f"""
-        import sys
-        sys.path.insert(0, {str(IRIS)!r})
-        import optuna
-        import config_spock as iris
-        from spockc.runtime import Choices, Definitions, FloatRange, make_space
-        from spockc.runtime import OptunaTunerConfig
-        from spockc.runtime.tuning import Tuner
-
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
-        definitions = Definitions({{
-            {C!r}: FloatRange(1e-07, 10.0, log=True),
-            {SOLVER!r}: Choices(("lbfgs", "saga")),
-        }})
-        config = OptunaTunerConfig(
-            storage="sqlite:///{database}", study_name="iris",
-            direction="maximize", load_if_exists=True,
-        )
-        tuner = Tuner(iris._SCHEMA, {TUNED!r}, definitions, config)
-        fixed = make_space(iris.Spockspace, {{
-            "BasicParams": iris.BasicParams(n_trials=2, max_iter=150)
-        }})
-        for _ in range(2):
-            hp = tuner.sample(fixed).LogisticRegressionHP
-            tuner.status["study"].tell(tuner.status["trial"], hp.c)
-        print(len(tuner.study.get_trials()))
-        """
-    )
-
-    counts = [
-        subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        for _ in range(2)
-    ]
-
-    assert counts == ["2", "4"]
-
-
 def test_changed_choices_cannot_resume_and_name_the_field(iris, tmp_path):
     config = sqlite_config(tmp_path / "iris.db")
     run_trials(iris, Tuner(iris._SCHEMA, TUNED, definitions(), config), [0.5])
@@ -242,3 +200,42 @@ def test_program_exit_fails_the_trial_it_left_untold(iris, tmp_path):
     study = optuna.load_study(study_name="iris", storage=f"sqlite:///{database}")
     states = [trial.state for trial in study.get_trials()]
     assert states == [TrialState.COMPLETE, TrialState.FAIL]
+
+
+WORKER = """
+import sys
+sys.path.insert(0, {iris!r})
+import optuna
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+import config_spock as iris
+from spockc import OptunaTunerConfig
+
+config = OptunaTunerConfig(
+    storage="sqlite:///{database}", study_name="shared", direction="maximize",
+    load_if_exists=True,
+)
+builder = iris.ConfigArgBuilder(
+    iris.LogisticRegressionHP, iris.BasicParams, args=["--config", {tune_yaml!r}]
+).tuner(tuner_config=config)
+for _ in range(5):
+    hp = builder.sample()
+    builder.tuner_status["study"].tell(
+        builder.tuner_status["trial"], hp.LogisticRegressionHP.c
+    )
+"""
+
+
+def test_two_workers_opening_a_fresh_database_at_once_share_one_study(tmp_path):
+    database = tmp_path / "shared.db"
+    tune_yaml = str(IRIS / "tune.yaml")
+    code = WORKER.format(iris=str(IRIS), database=database, tune_yaml=tune_yaml)
+
+    workers = [
+        subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    errors = [worker.communicate()[1].decode() for worker in workers]
+
+    assert [worker.returncode for worker in workers] == [0, 0], errors
+    study = optuna.load_study(study_name="shared", storage=f"sqlite:///{database}")
+    assert [trial.state for trial in study.get_trials()] == [TrialState.COMPLETE] * 10
