@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spockc.runtime.decode import (
@@ -52,38 +51,57 @@ if TYPE_CHECKING:
 TunedSpec = RangeSpec | ChoiceSpec
 
 
-@dataclass(frozen=True, slots=True)
+# Plain slotted classes rather than dataclasses: they are internal, and defining
+# dataclasses is a noticeable part of the runtime's import time.
+
+
 class FieldPlan:
     """What building needs to know about one fixed field, computed once."""
 
-    name: str
-    spec: FieldSpec
-    default: object
-    is_mutable: bool
-    has_nested: bool
+    __slots__ = ("default", "has_nested", "is_mutable", "name", "spec")
+
+    def __init__(self, spec: FieldSpec, default: object) -> None:
+        self.name = spec.name
+        self.spec = spec
+        self.default = default
+        self.is_mutable = _is_mutable(spec.type)
+        self.has_nested = bool(_nested_names(spec.type))
 
 
-@dataclass(frozen=True, slots=True)
 class ClassPlan:
     """One class of the schema, with its fields looked up by name."""
 
-    spec: ClassSpec
-    fields: Mapping[str, FieldSpec | TunedSpec]
-    fixed: tuple[FieldPlan, ...]
-    tuned: tuple[TunedSpec, ...]
-    nested: tuple[str, ...]
+    __slots__ = ("fields", "fixed", "nested", "spec", "tuned")
+
+    def __init__(self, spec: ClassSpec) -> None:
+        self.spec = spec
+        self.fields: Mapping[str, FieldSpec | TunedSpec] = {
+            f.name: f for f in spec.fields
+        }
+        self.fixed = tuple(
+            _field_plan(f) for f in spec.fields if isinstance(f, FieldSpec)
+        )
+        self.tuned = tuple(f for f in spec.fields if not isinstance(f, FieldSpec))
+        names = {name for plan in self.fixed for name in _nested_names(plan.spec.type)}
+        self.nested = tuple(sorted(names))
 
 
-@dataclass(frozen=True, slots=True)
 class Plan:
     """Everything about a schema the builder looks up, computed once."""
 
-    schema: Schema[Any, Any]
-    classes: Mapping[str, ClassPlan]
-    owners: Mapping[str, tuple[str, ...]]
-    by_type: Mapping[type, str]
-    flags: dict[str, bool] = field(default_factory=dict)
-    """Filled by `flag_table` on first use."""
+    __slots__ = ("by_type", "classes", "flags", "owners", "schema")
+
+    def __init__(self, schema: Schema[Any, Any]) -> None:
+        self.schema = schema
+        self.classes = {spec.name: ClassPlan(spec) for spec in schema.classes}
+        owners: dict[str, list[str]] = {}
+        for name, klass in self.classes.items():
+            for field_name in klass.fields:
+                owners.setdefault(field_name, []).append(name)
+        self.owners = {key: tuple(found) for key, found in owners.items()}
+        self.by_type = {spec.cls: spec.name for spec in schema.classes}
+        self.flags: dict[str, bool] = {}
+        """Filled by `flag_table` on first use."""
 
     def closure(self, classes: Iterable[type]) -> list[str]:
         """Return the names of `classes` and every class nested in them, in order."""
@@ -105,19 +123,7 @@ class Plan:
 
 def make_plan(schema: Schema[Any, Any]) -> Plan:
     """Compute the lookup tables of `schema`."""
-    classes: dict[str, ClassPlan] = {}
-    owners: dict[str, list[str]] = {}
-    for spec in schema.classes:
-        fixed = tuple(_field_plan(f) for f in spec.fields if isinstance(f, FieldSpec))
-        tuned = tuple(f for f in spec.fields if not isinstance(f, FieldSpec))
-        nested = sorted({name for f in fixed for name in _nested_names(f.spec.type)})
-        fields = {f.name: f for f in spec.fields}
-        classes[spec.name] = ClassPlan(spec, fields, fixed, tuned, tuple(nested))
-        for name in fields:
-            owners.setdefault(name, []).append(spec.name)
-    by_type = {spec.cls: spec.name for spec in schema.classes}
-    frozen_owners = {name: tuple(found) for name, found in owners.items()}
-    return Plan(schema, classes, frozen_owners, by_type)
+    return Plan(schema)
 
 
 def _field_plan(spec: FieldSpec) -> FieldPlan:
@@ -126,13 +132,7 @@ def _field_plan(spec: FieldSpec) -> FieldPlan:
         default = None
     elif default is MISSING and spec.type == BOOL:
         default = False  # as in spock: a bool without a default is False
-    return FieldPlan(
-        spec.name,
-        spec,
-        default,
-        _is_mutable(spec.type),
-        bool(_nested_names(spec.type)),
-    )
+    return FieldPlan(spec, default)
 
 
 def _nested_names(spec: TypeSpec) -> set[str]:
@@ -172,19 +172,19 @@ def closest(name: str, candidates: Iterable[str]) -> str:
     return f"; did you mean {found[0]!r}?" if found else ""
 
 
-@dataclass
 class Gathered:
     """The values given for the built classes, from documents and then flags."""
 
-    plan: Plan
-    built: Sequence[str]
-    values: dict[str, dict[str, tuple[object, str]]] = field(default_factory=dict)
-    definitions: dict[str, DefinitionParts] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    failed: set[str] = field(default_factory=set)
-    """Keys given a value that did not decode: not reported missing as well."""
-    quiet_missing: bool = False
-    """Set when a config file could not be read: it may hold the missing values."""
+    def __init__(self, plan: Plan, built: Sequence[str]) -> None:
+        self.plan = plan
+        self.built = built
+        self.values: dict[str, dict[str, tuple[object, str]]] = {}
+        self.definitions: dict[str, DefinitionParts] = {}
+        self.problems: list[Problem] = []
+        self.failed: set[str] = set()
+        """Keys given a value that did not decode: not reported missing as well."""
+        self.quiet_missing = False
+        """Set when a config file could not be read: it may hold the missing values."""
 
     def read_document(self, document: RawMap) -> None:
         """Take the values of one config file; its sections beat its top-level keys."""
@@ -368,14 +368,14 @@ def _plain_type(spec: FieldSpec | TunedSpec, parts: DefinitionParts | None) -> T
 _BUILDING = object()
 
 
-@dataclass
 class Builder:
     """Build instances from a plan and gathered values, caching standalone ones."""
 
-    plan: Plan
-    gathered: Gathered
-    problems: list[Problem]
-    standalone: dict[str, object] = field(default_factory=dict)
+    def __init__(self, plan: Plan, gathered: Gathered) -> None:
+        self.plan = plan
+        self.gathered = gathered
+        self.problems = gathered.problems
+        self.standalone: dict[str, object] = {}
 
     def instance(
         self,

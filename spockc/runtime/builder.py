@@ -121,7 +121,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         if command is not None:
             gathered.read_flags(command.values)
 
-        maker = Builder(plan, gathered, gathered.problems)
+        maker = Builder(plan, gathered)
         fixed = {}
         for name in built:
             if not plan.classes[name].spec.is_tuner:
