@@ -16,10 +16,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, NoReturn, TypedDict, T
 
 from spockc.runtime.errors import ConfigError, Problem
 from spockc.runtime.schema import (
-    MISSING,
-    FieldSpec,
-    NestedDefault,
-    RangeSpec,
     Schema,
     Spockspace,
     make_space,
@@ -35,7 +31,7 @@ if TYPE_CHECKING:
 
     from spockc.runtime.assemble import Gathered as _Gathered
     from spockc.runtime.assemble import Plan
-    from spockc.runtime.cmdline import CommandLine, HelpSection
+    from spockc.runtime.cmdline import CommandLine
     from spockc.runtime.definitions import Definitions
     from spockc.runtime.tuning import Tuner
 
@@ -170,10 +166,9 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
 
     def help_text(self) -> str:
         """Return the `-h` text: usage, description and a field table per class."""
-        from spockc.runtime.cmdline import format_help
+        from spockc.runtime.help import help_text
 
-        sections = [_help_section(self._plan, name) for name in self._built]
-        return format_help(_prog(), self._desc, sections)
+        return help_text(_prog(), self._desc, self._plan, self._built)
 
     # --- tuning -------------------------------------------------------------------
 
@@ -468,53 +463,3 @@ def _exit_with(problems: Sequence[Problem]) -> NoReturn:
     lines = [usage(_prog()), *(f"{_prog()}: error: {problem}" for problem in problems)]
     print("\n".join(lines), file=sys.stderr)
     raise SystemExit(2)
-
-
-def _help_section(plan: Plan, name: str) -> HelpSection:
-    from spockc.runtime.cmdline import HelpRow, HelpSection
-    from spockc.runtime.decode import type_name
-
-    klass = plan.classes[name]
-    rows = []
-    for spec in klass.spec.fields:
-        flag = f"--{name}.{spec.name}"
-        if isinstance(spec, FieldSpec):
-            rows.append(
-                HelpRow(flag, type_name(spec.type), _shown_default(spec), spec.help)
-            )
-        else:
-            kind = spec.value_type or "any"
-            shape = "range" if isinstance(spec, RangeSpec) else "choice"
-            default = _shown_definition(spec.default)
-            rows.append(HelpRow(flag, f"{shape}[{kind}]", default, spec.help))
-    summary = klass.spec.help.strip().splitlines()[0] if klass.spec.help.strip() else ""
-    return HelpSection(name, summary, rows)
-
-
-def _shown_default(spec: FieldSpec) -> str:
-    from spockc.runtime import save as _save
-    from spockc.runtime.decode import type_name
-
-    default = spec.default
-    if default is MISSING:
-        return "None" if type_name(spec.type).endswith("or null") else "required"
-    if isinstance(default, NestedDefault):
-        arguments = ", ".join(f"{k}={v!r}" for k, v in default.kwargs.items())
-        return f"{type_name(spec.type).removesuffix(' or null')}({arguments})"
-    return _save.shown(default)
-
-
-def _shown_definition(default: object) -> str:
-    if default is None:
-        return "from config"
-    parts = [
-        f"{k}={v!r}" for k, v in vars_of(default).items() if v not in (None, False)
-    ]
-    return ", ".join(parts)
-
-
-def vars_of(value: object) -> dict[str, object]:
-    """Return the fields of a slotted dataclass instance."""
-    import dataclasses
-
-    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}  # type: ignore[arg-type]

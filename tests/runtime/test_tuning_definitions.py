@@ -429,3 +429,17 @@ def test_each_saved_sample_gets_the_next_number(
 
     numbers = sorted(p.name.split(".")[2] for p in (tmp_path / "out").iterdir())
     assert numbers == ["1", "2"]
+
+
+def test_help_shows_definitions_and_their_sub_flags(
+    hp: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        hp.ConfigArgBuilder(hp.HP, args=["--help"])
+
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line for line in out.splitlines() if "--HP." in line}
+    assert "range[float]  from config" in rows["--HP.c"]
+    assert "choice[str]   choices=['lbfgs', 'saga']" in rows["--HP.solver"]
+    assert "range[int]    bounds=[1, 8]" in rows["--HP.units"]
+    assert "--Class.field.type/.bounds/.log_scale/.step for a range" in out
