@@ -224,9 +224,8 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         problems = []
         hint = "{type: ..., bounds: [low, high]} or {type: ..., choices: [...]}"
         for name in self._tuned:
-            for field_name, (value, where) in self._gathered.values.get(
-                name, {}
-            ).items():
+            given = self._gathered.values.get(name, {})
+            for field_name, (value, where) in given.items():
                 message = f"has the fixed value {value!r}; tuner() needs a definition such as {hint}"
                 problems.append(Problem(where, f"{name}.{field_name}", message))
         return problems

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spockc.runtime import ConfigError, Problem
 from tests.runtime.conftest import Compile
@@ -182,3 +184,55 @@ def test_help_prints_a_table_per_class_and_exits_0(
     assert rows["--Train.optimizer"][1:3] == ["Optimizer", "Optimizer(lr=0.01)"]
     assert " ".join(rows["--Train.epochs"][3:]) == "passes over the data"
     assert "Unused" not in out
+
+
+SEQUENCES = """
+@spock
+class Seq:
+    ints: List[int] = []
+    words: List[str] = []
+    pair: Tuple[float, str] = (0.0, "")
+"""
+
+
+@pytest.fixture(scope="module")
+def seq(_compile_cache: Compile) -> ModuleType:
+    return _compile_cache(SEQUENCES)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    ints=st.lists(st.integers(), max_size=4),
+    words=st.lists(
+        st.text(st.characters(codec="utf-8", exclude_categories=["Cs"])), max_size=4
+    ),
+    pair=st.tuples(
+        st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=5)
+    ),
+)
+def test_python_literal_sequence_flags_give_back_the_values(
+    seq: ModuleType, ints: list[int], words: list[str], pair: tuple[float, str]
+) -> None:
+    args = [
+        "--Seq.ints",
+        repr(ints),
+        "--Seq.words",
+        repr(words),
+        "--Seq.pair",
+        repr(pair),
+    ]
+
+    built = seq.ConfigArgBuilder(seq.Seq, args=args).generate()
+
+    assert (built.Seq.ints, built.Seq.words, built.Seq.pair) == (ints, words, pair)
+
+
+@pytest.mark.parametrize(
+    "text", ["[no, off, '1.10']", "['no', 'off', '1.10']", '["no","off","1.10"]']
+)
+def test_str_list_flag_keeps_words_in_yaml_and_python_style(
+    seq: ModuleType, text: str
+) -> None:
+    built = seq.ConfigArgBuilder(seq.Seq, args=["--Seq.words", text]).generate()
+
+    assert built.Seq.words == ["no", "off", "1.10"]
