@@ -83,6 +83,10 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         self._run_id = os.urandom(16).hex()  # as uuid4().hex, without importing uuid
         self._written: set[str] = set()
 
+        if isinstance(args, str):
+            raise TypeError("args= takes a list of strings, as sys.argv[1:] holds them")
+        if isinstance(configs, str | os.PathLike):
+            configs = [configs]  # one file given alone
         self._from_argv = from_argv = args is None and not no_cmd_line
         argv: Sequence[str] = (
             [] if no_cmd_line else sys.argv[1:] if args is None else args

@@ -390,3 +390,16 @@ def test_pure_python_and_libyaml_composers_read_alike(
     assert found == [
         Problem(f"{bad}:3", "", "duplicate key 'Geo.n' (first set at line 2)")
     ]
+
+
+def test_configs_may_name_a_single_file(module: ModuleType, write: Write) -> None:
+    path = write("a.yaml", "Train: {epochs: 4}\n")
+
+    built = module.ConfigArgBuilder(module.Train, configs=path, args=[]).generate()
+
+    assert built.Train.epochs == 4
+
+
+def test_args_as_one_string_is_a_type_error(module: ModuleType) -> None:
+    with pytest.raises(TypeError, match="args= takes a list of strings"):
+        module.ConfigArgBuilder(module.Train, args="--Train.epochs 1")
