@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,7 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
+from spockc.compiler import compile_source
 from spockc.runtime import (
     Choices,
     ConfigError,
@@ -24,7 +26,7 @@ from spockc.runtime import (
 )
 from spockc.runtime.tuning import Tuner
 
-from .conftest import IRIS
+from .conftest import IRIS, forget_generated
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
@@ -239,3 +241,51 @@ def test_two_workers_opening_a_fresh_database_at_once_share_one_study(tmp_path):
     assert [worker.returncode for worker in workers] == [0, 0], errors
     study = optuna.load_study(study_name="shared", storage=f"sqlite:///{database}")
     assert [trial.state for trial in study.get_trials()] == [TrialState.COMPLETE] * 10
+
+
+KIND_SOURCE = """
+from spockc import RangeHyperParameter, spockTuner
+
+
+@spockTuner
+class Net:
+    width: RangeHyperParameter[{kind}]
+"""
+
+
+def compiled(folder: Path, kind: str) -> ModuleType:
+    """Compile KIND_SOURCE with `width` of type `kind`; import it fresh."""
+    folder.mkdir()
+    generated = compile_source(KIND_SOURCE.format(kind=kind), "config.py")
+    (folder / "config_spock.py").write_text(generated.namespace)
+    (folder / "config_spock_sampler.py").write_text(generated.sampler)
+    forget_generated()
+    sys.path.insert(0, str(folder))
+    try:
+        module = importlib.import_module("config_spock")
+        importlib.import_module("config_spock_sampler")
+        return module
+    finally:
+        sys.path.remove(str(folder))
+
+
+def test_range_changing_kind_cannot_resume(tmp_path, on_path):
+    config = sqlite_config(tmp_path / "net.db", direction="minimize")
+    as_float = compiled(tmp_path / "float", "float")
+    definitions = Definitions({"Net.width": FloatRange(1.0, 64.0)})
+    tuner = Tuner(as_float._SCHEMA, ("Net",), definitions, config)
+    tuner.sample(make_space(as_float.Spockspace, {}))
+    tuner.status["study"].tell(tuner.status["trial"], 1.0)
+
+    as_int = compiled(tmp_path / "int", "int")
+    with pytest.raises(ConfigError) as caught:
+        Tuner(
+            as_int._SCHEMA,
+            ("Net",),
+            Definitions({"Net.width": IntRange(1, 64)}),
+            config,
+        )
+
+    (problem,) = caught.value.problems
+    assert problem.key == "Net.width"
+    assert "was a float range in stored trials, now an int range" in problem.message
