@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 # Stable codes: tests assert them, so a code never changes meaning.
 SYNTAX_ERROR = "SPK001"
-UNREADABLE_IMPORT = "SPK002"
 UNKNOWN_TYPE = "SPK101"
 UNSUPPORTED_TYPE = "SPK102"
 BOUNDS_REVERSED = "SPK103"
