@@ -347,13 +347,19 @@ def to_toml(data: Mapping[str, Mapping[str, object]], comments: list[str]) -> st
     """Return `data` as TOML, one table per class; left-out Nones as comments."""
     lines = [f"# {comment}" for comment in comments]
     for name, values in data.items():
-        lines += ["", f"[{name}]"]
+        lines += ["", f"[{_toml_key(name)}]"]
         for key, value in values.items():
             if value is LEFT_OUT:
                 lines.append(f"# {key} is None (TOML has no null; the default is None)")
             else:
-                lines.append(f"{key} = {_toml_value(value)}")
+                lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
     return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _toml_key(key: str) -> str:
+    """Return `key` bare when TOML allows it (ASCII letters, digits, _ and -)."""
+    bare = key.isascii() and key.replace("_", "a").replace("-", "a").isalnum()
+    return key if bare else _toml_string(key)
 
 
 def _toml_value(value: object) -> str:

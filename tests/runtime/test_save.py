@@ -256,3 +256,15 @@ def test_infinite_floats_round_trip_in_every_format(
             every, tmp_path, extension, every.Inner(x=0, tag="a"), value
         )
         assert again.Every == value
+
+
+def test_toml_quotes_keys_that_are_not_bare(compiled: Compile, tmp_path: Path) -> None:
+    module = compiled("@spock\nclass Größe:\n    länge: int = 3\n")
+    builder = module.ConfigArgBuilder(module.Größe, args=["--Größe.länge", "4"])
+
+    builder.save(user_specified_path=tmp_path, file_extension=".toml", extra_info=False)
+    (saved,) = tmp_path.iterdir()
+    again = module.ConfigArgBuilder(module.Größe, args=["-c", str(saved)]).generate()
+
+    assert saved.read_text() == '["Größe"]\n"länge" = 4\n'
+    assert again == builder.generate()
