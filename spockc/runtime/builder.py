@@ -252,16 +252,16 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
     @property
     def tuner_status(self) -> TunerStatus:
         """Return the Optuna study and the trial of the last `sample()`."""
-        return self._need_tuner("tuner_status").status
+        return self._need_tuner("reading tuner_status").status
 
     @property
     def best(self) -> tuple[SampledT, float]:
         """Return the space of the best completed trial and its value."""
-        return self._need_tuner("best").best(self._fixed)
+        return self._need_tuner("reading best").best(self._fixed)
 
     def _need_tuner(self, what: str) -> Tuner[SampledT]:
         if self._tuner is None:
-            raise ConfigError([Problem("", "", f"call tuner() before reading {what}")])
+            raise ConfigError([Problem("", "", f"call tuner() before {what}")])
         return self._tuner
 
     # --- saving -------------------------------------------------------------------
@@ -282,7 +282,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         """
         definitions: dict[str, dict[str, object]] = {}
         if add_tuner_sample:
-            tuner = self._need_tuner("a sample to save")
+            tuner = self._need_tuner("save(add_tuner_sample=True)")
             classes = _classes_of(tuner.peek(self._fixed))
             kind = f"hp.sample.{tuner.sample_count + 1}"
         elif self._replay is not None:
@@ -313,7 +313,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         file_extension: str = ".yaml",
     ) -> Self:
         """Write the fixed values and the best trial's values; rewrite on each call."""
-        best, _ = self._need_tuner("the best sample to save").best(self._fixed)
+        best, _ = self._need_tuner("save_best()").best(self._fixed)
         classes = _classes_of(best)
         self._write(
             classes,

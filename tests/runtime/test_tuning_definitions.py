@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -443,3 +444,25 @@ def test_help_shows_definitions_and_their_sub_flags(
     assert "choice[str]   choices=['lbfgs', 'saga']" in rows["--HP.solver"]
     assert "range[int]    bounds=[1, 8]" in rows["--HP.units"]
     assert "--Class.field.type/.bounds/.log_scale/.step for a range" in out
+
+
+@pytest.mark.parametrize(
+    ("use", "what"),
+    [
+        (lambda b: b.tuner_status, "reading tuner_status"),
+        (lambda b: b.best, "reading best"),
+        (lambda b: b.save_best(user_specified_path="unused"), "save_best()"),
+        (
+            lambda b: b.save(add_tuner_sample=True, user_specified_path="unused"),
+            "save(add_tuner_sample=True)",
+        ),
+    ],
+)
+def test_tuning_calls_before_tuner_say_to_call_it_first(
+    hp: ModuleType, use: Callable[[Any], object], what: str
+) -> None:
+    builder = hp.ConfigArgBuilder(hp.HP, args=[])
+
+    found = problems_of(lambda: use(builder))
+
+    assert found == [Problem("", "", f"call tuner() before {what}")]
