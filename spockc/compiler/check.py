@@ -218,7 +218,7 @@ class _Checker:
         assert symbol.module is not None and isinstance(symbol.node, ir.ClassDef)
         cls = symbol.node
         for name in cls.unannotated:
-            message = f"`{cls.name}.{name.name}` has no type annotation"
+            message = f"{cls.name}.{name.name}: attribute has no type annotation"
             hint = f"annotate it: `{name.name}: <type> = ...`"
             self.error(symbol.module, name.pos, codes.UNANNOTATED, message, hint)
 
