@@ -36,3 +36,20 @@ def test_quickstart_bad_flag_exits_2_with_usage() -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("usage: train.py")
     assert "--Train.epochs: Train.epochs: expected int, got 'three'" in done.stderr
+
+
+def test_building_without_files_imports_no_yaml_optuna_or_argparse() -> None:
+    code = (
+        "import sys\n"
+        "from config_spock import ConfigArgBuilder, Train\n"
+        "ConfigArgBuilder(Train, args=['--Train.epochs', '2']).generate()\n"
+        "heavy = ['yaml', 'optuna', 'argparse', 'json', 'tempfile', 'libcst', 'jinja2']\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    command = [sys.executable, "-c", code]
+
+    done = subprocess.run(
+        command, cwd=QUICKSTART, capture_output=True, text=True, check=True
+    )
+
+    assert done.stdout.strip() == "[]"
