@@ -139,6 +139,8 @@ def _namespace_imports(module: ir.CheckedModule) -> list[str]:
     imports = {"import dataclasses", "from spockc import runtime as _rt"}
     if any(enum.module is None for enum in module.enums):
         imports.add("import enum")
+    # TODO: with --out-dir, an Enum imported relatively (`from .base import Color`)
+    # is imported from the output directory, where the source is not.
     for enum in module.enums:
         if enum.module is not None:
             alias = f" as {enum.name}" if enum.imported_name != enum.name else ""

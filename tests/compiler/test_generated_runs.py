@@ -71,3 +71,12 @@ def test_c06_override_of_the_nested_class_reaches_every_instance(
     builder = ns.ConfigArgBuilder(ns.Net, ns.Layer, ns.Aug, args=args)
     built = builder.generate()
     assert (built.Net.enc.width, built.Net.enc.depth) == (64, 4)
+
+
+def test_nested_defaults_inside_a_list_are_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ns = load("nested", "nested_spock", monkeypatch)
+    args = ["--Net.required", "Layer"]
+    built = ns.ConfigArgBuilder(ns.Net, ns.Layer, ns.Aug, args=args).generate()
+    assert built.Net.stack == [ns.Layer(width=1, depth=2), ns.Layer(width=8, depth=2)]
