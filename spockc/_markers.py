@@ -21,7 +21,9 @@ def spock(cls: _C, /) -> _C: ...
 def spock(*, dynamic: bool = False) -> Callable[[_C], _C]: ...
 
 
-def spock(cls: _C | None = None, /, *, dynamic: bool = False) -> _C | Callable[[_C], _C]:
+def spock(
+    cls: _C | None = None, /, *, dynamic: bool = False
+) -> _C | Callable[[_C], _C]:
     """Mark a class as a configuration class; `spockc compile` generates its type."""
     del dynamic
     if cls is None:
@@ -37,7 +39,7 @@ def spockTuner(cls: _C, /) -> _C: ...
 def spockTuner(*, dynamic: bool = False) -> Callable[[_C], _C]: ...
 
 
-def spockTuner(  # noqa: N802 - the name users of spock already write
+def spockTuner(
     cls: _C | None = None, /, *, dynamic: bool = False
 ) -> _C | Callable[[_C], _C]:
     """Mark a class whose fields are hyper-parameters to tune."""
@@ -56,7 +58,7 @@ class RangeHyperParameter(Generic[_T]):
 
     def __init__(
         self,
-        type: str | None = None,  # noqa: A002 - spock's keyword
+        type: str | None = None,
         bounds: Sequence[float] | None = None,
         log_scale: bool = False,
         step: float | None = None,
@@ -72,7 +74,7 @@ class ChoiceHyperParameter(Generic[_T]):
 
     def __init__(
         self,
-        type: str | None = None,  # noqa: A002 - spock's keyword
+        type: str | None = None,
         choices: Sequence[object] | None = None,
     ) -> None:
         self.type = type

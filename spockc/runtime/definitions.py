@@ -35,7 +35,7 @@ class IntRange:
 class Choices:
     """A validated, non-empty tuple of choices, all of the declared type."""
 
-    choices: tuple[None | bool | int | float | str, ...]
+    choices: tuple[bool | int | float | str | None, ...]
 
 
 @dataclass(frozen=True, slots=True)
