@@ -323,7 +323,7 @@ class _ModuleReader:
         except cst.ParserSyntaxError:
             return ir.TypeString(text, None, pos)
         # Nodes parsed from the string have no position of their own: use the string's.
-        return ir.TypeString(text, _InnerReader(self).type(inner, pos), pos)
+        return ir.TypeString(text, self._type(inner, pos), pos)
 
     def _value(self, node: cst.BaseExpression, at: ir.Pos | None = None) -> ir.Value:
         pos = at or self.pos(node)
@@ -395,17 +395,6 @@ class _ModuleReader:
                     ir.Keyword(arg.keyword.value, value, at or self.pos(arg))
                 )
         return ir.CallValue(func, tuple(args), tuple(keywords), pos)
-
-
-class _InnerReader:
-    """Read nodes parsed from a string annotation, all at the string's position."""
-
-    def __init__(self, outer: _ModuleReader) -> None:
-        self._outer = outer
-
-    def type(self, node: cst.BaseExpression, at: ir.Pos) -> ir.TypeExpr:
-        """Return the type `node` writes, placed at `at`."""
-        return self._outer._type(node, at)
 
 
 def _number(node: cst.Integer | cst.Float) -> int | float:
