@@ -18,10 +18,13 @@ from spockc.runtime.schema import (
     ChoiceDefinition,
     ChoiceSpec,
     FieldSpec,
+    ListOf,
     NestedDefault,
+    NestedOf,
     OptionalOf,
     RangeDefinition,
     RangeSpec,
+    TypeSpec,
 )
 
 if TYPE_CHECKING:
@@ -76,17 +79,23 @@ def _row(name: str, spec: FieldSpec | RangeSpec | ChoiceSpec) -> HelpRow:
 
 
 def _shown_default(spec: FieldSpec) -> str:
-    default = spec.default
-    if default is MISSING:
+    if spec.default is MISSING:
         return "None" if isinstance(spec.type, OptionalOf) else "required"
-    if isinstance(default, NestedDefault):
-        arguments = ", ".join(
-            f"{key}={value!r}" for key, value in default.kwargs.items()
-        )
-        return f"{type_name(spec.type).removesuffix(' or null')}({arguments})"
-    if isinstance(default, enum.Enum):
-        return repr(default.value)
-    return repr(default)
+    return _shown(spec.default, spec.type)
+
+
+def _shown(value: object, spec: TypeSpec) -> str:
+    """Return a default as the source would write it: `Layer(width=64)`, `'relu'`."""
+    if isinstance(spec, OptionalOf):
+        spec = spec.inner
+    if isinstance(value, NestedDefault) and isinstance(spec, NestedOf):
+        arguments = ", ".join(f"{key}={item!r}" for key, item in value.kwargs.items())
+        return f"{spec.name}({arguments})"
+    if isinstance(value, list) and isinstance(spec, ListOf):
+        return "[" + ", ".join(_shown(item, spec.item) for item in value) + "]"
+    if isinstance(value, enum.Enum):
+        return repr(value.value)
+    return repr(value)
 
 
 def _shown_definition(default: RangeDefinition | ChoiceDefinition | None) -> str:
