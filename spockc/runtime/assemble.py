@@ -365,9 +365,6 @@ def _plain_type(spec: FieldSpec | TunedSpec, parts: DefinitionParts | None) -> T
     )
 
 
-_BUILDING = object()
-
-
 class Builder:
     """Build instances from a plan and gathered values, caching standalone ones."""
 
@@ -376,6 +373,7 @@ class Builder:
         self.gathered = gathered
         self.problems = gathered.problems
         self.standalone: dict[str, object] = {}
+        self.building: list[str] = []
 
     def instance(
         self,
@@ -386,14 +384,15 @@ class Builder:
         """Build class `name`: defaults < `under` < its section and flags < `over`."""
         plain = not under and not over
         if plain and name in self.standalone:
-            found = self.standalone[name]
-            if found is _BUILDING:
-                self.problems.append(Problem("", name, "nested defaults form a cycle"))
-                return None
-            return found
-        if plain:
-            self.standalone[name] = _BUILDING
+            return self.standalone[name]
+        if name in self.building:
+            chain = " -> ".join([*self.building, name])
+            self.problems.append(
+                Problem("", name, f"nested classes form a cycle: {chain}")
+            )
+            return None
 
+        self.building.append(name)
         klass = self.plan.classes[name]
         given = self.gathered.values.get(name, {})
         kwargs: dict[str, object] = {}
@@ -404,6 +403,8 @@ class Builder:
                 complete = False
             else:
                 kwargs[plan.name] = value
+
+        self.building.pop()
 
         built = klass.spec.cls(**kwargs) if complete else None
         if plain:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from spockc import runtime as rt
 from spockc.runtime import ConfigError, Problem
 from tests.runtime.conftest import Compile
 
@@ -113,3 +115,42 @@ def test_nested_values_save_and_reload_equal(
 
     assert again == builder.generate()
     assert again.Outer.fixed == module.Inner(depth=9, name="y")
+
+
+def test_nested_default_cycle_in_a_hand_written_schema_is_reported() -> None:
+    # The compiler rejects such cycles (SPK203); the runtime still must not recurse.
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class A:
+        b: object
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class B:
+        a: object
+
+    class Space(rt.Spockspace):
+        __slots__ = ("A", "B")
+
+    schema: rt.Schema[Space, Space] = rt.Schema(
+        source="cycle.py",
+        classes=(
+            rt.ClassSpec(
+                A, (rt.FieldSpec("b", rt.NestedOf("B"), rt.NestedDefault({})),)
+            ),
+            rt.ClassSpec(
+                B, (rt.FieldSpec("a", rt.NestedOf("A"), rt.NestedDefault({})),)
+            ),
+        ),
+        fixed_space=Space,
+        sampled_space=Space,
+    )
+
+    class Builder(rt.ConfigArgBuilder[Space, Space]):
+        pass
+
+    Builder.schema = schema
+
+    with pytest.raises(ConfigError) as caught:
+        Builder(A, args=[])
+
+    message = "nested classes form a cycle: A -> B -> A"
+    assert Problem("", "A", message) in caught.value.problems
