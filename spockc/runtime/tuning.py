@@ -13,7 +13,6 @@ distributions (in the generated code), building the tuned classes, and one
 from __future__ import annotations
 
 import importlib
-import time
 import weakref
 from collections.abc import Callable, Collection, Mapping
 from types import ModuleType
@@ -31,6 +30,7 @@ from optuna.trial import FrozenTrial, Trial, TrialState
 from spockc.runtime.definitions import Definitions
 from spockc.runtime.errors import ConfigError, Problem
 from spockc.runtime.schema import Schema, Spockspace, _built, make_space
+from spockc.runtime.storage import Heartbeats, open_study
 from spockc.runtime.tuner_config import OptunaTunerConfig
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class Tuner(Generic[SampledT]):
             schema, module, definitions, self._classes
         )
 
-        self._study = _open_study(config)
+        self._study, self._heartbeats = open_study(config)
         _check_directions(self._study, config)
         _check_resumable(self._study, self._distributions)
 
@@ -83,7 +83,9 @@ class Tuner(Generic[SampledT]):
         self._fixed: Spockspace | None = None
         self._fixed_classes: dict[str, object] = {}
         self._loose = _Loose()
-        self._finalizer = weakref.finalize(self, _fail_untold, self._loose)
+        self._finalizer = weakref.finalize(
+            self, _fail_untold, self._loose, self._heartbeats
+        )
 
     @property
     def study(self) -> optuna.Study:
@@ -145,11 +147,17 @@ class Tuner(Generic[SampledT]):
         return self._space(fixed, built), value
 
     def close(self) -> None:
-        """Tell FAIL to the trials this tuner asked for that nobody told."""
+        """Stop heartbeats; tell FAIL to the trials asked for that nobody told."""
         self._finalizer()
 
     def _ask(self, fixed: Spockspace) -> tuple[Trial, SampledT]:
+        if self._heartbeats is not None:
+            # Before asking, so that the retry of a dead worker's trial is the one
+            # this ask picks up.
+            self._heartbeats.fail_stale(self._study)
         trial, built = self._sample_fn(self._study, self._distributions, self._classes)
+        if self._heartbeats is not None:
+            self._heartbeats.start(trial._trial_id)
         return trial, self._space(fixed, built)
 
     def _space(self, fixed: Spockspace, built: dict[str, object]) -> SampledT:
@@ -212,75 +220,6 @@ def _stale(schema: Schema[Any, Any], reason: str) -> Problem:
         f"run `spockc compile {schema.source}` to generate it again"
     )
     return _problem(schema.source, message)
-
-
-def _open_study(config: OptunaTunerConfig) -> optuna.Study:
-    """Create the study `config` describes, or load it when it exists and may be."""
-    _check_objects(config)
-    for attempt in range(_OPEN_ATTEMPTS):
-        try:
-            return _create_study(config)
-        except Exception as exc:
-            # Database errors come from SQLAlchemy; checked by module name so that
-            # an in-memory study never imports it.
-            if not type(exc).__module__.startswith("sqlalchemy"):
-                raise
-            reason = str(exc).splitlines()[0]
-            if _is_setup_race(reason) and attempt + 1 < _OPEN_ATTEMPTS:
-                time.sleep(0.05 * 2**attempt)
-                continue
-            message = f"cannot open the storage {config.storage!r}: {reason}"
-            problem = _problem("OptunaTunerConfig.storage", message)
-            raise ConfigError([problem]) from None
-    raise AssertionError("unreachable: the last attempt returns or raises")
-
-
-_OPEN_ATTEMPTS = 6
-
-# Workers that open a fresh database at the same moment race to create its tables
-# (https://github.com/optuna/optuna/issues/4621); the loser sees one of these.
-_SETUP_RACES = ("already exists", "UNIQUE constraint failed", "database is locked")
-
-
-def _is_setup_race(reason: str) -> bool:
-    return any(race in reason for race in _SETUP_RACES)
-
-
-def _create_study(config: OptunaTunerConfig) -> optuna.Study:
-    try:
-        return optuna.create_study(
-            storage=config.storage,  # type: ignore[arg-type]  # checked before
-            sampler=config.sampler,  # type: ignore[arg-type]  # checked before
-            pruner=config.pruner,  # type: ignore[arg-type]  # checked before
-            study_name=config.study_name,
-            direction=config.direction,  # type: ignore[arg-type]  # checked by the config
-            directions=config.directions,  # type: ignore[arg-type]  # checked by the config
-            load_if_exists=config.load_if_exists,
-        )
-    except optuna.exceptions.DuplicatedStudyError:
-        message = (
-            f"study {config.study_name!r} already exists in {config.storage!r}; "
-            "pass load_if_exists=True to resume it, or choose another study_name"
-        )
-        raise ConfigError([_problem("OptunaTunerConfig", message)]) from None
-
-
-def _check_objects(config: OptunaTunerConfig) -> None:
-    """Refuse a storage, sampler or pruner that Optuna would fail on later."""
-    expected = {
-        "storage": (optuna.storages.BaseStorage, str),
-        "sampler": (optuna.samplers.BaseSampler,),
-        "pruner": (optuna.pruners.BasePruner,),
-    }
-    problems = []
-    for name, kinds in expected.items():
-        value = getattr(config, name)
-        if value is not None and not isinstance(value, kinds):
-            wanted = " or ".join(kind.__name__ for kind in kinds)
-            message = f"expected None or {wanted}, got {value!r}"
-            problems.append(_problem(f"OptunaTunerConfig.{name}", message))
-    if problems:
-        raise ConfigError(problems)
 
 
 def _check_directions(study: optuna.Study, config: OptunaTunerConfig) -> None:
@@ -385,8 +324,10 @@ class _Loose:
         self.last: Trial | None = None
 
 
-def _fail_untold(loose: _Loose) -> None:
-    """Tell FAIL to the trials in `loose` that are still running."""
+def _fail_untold(loose: _Loose, heartbeats: Heartbeats | None) -> None:
+    """Stop the heartbeats, and tell FAIL to the trials in `loose` still running."""
+    if heartbeats is not None:
+        heartbeats.stop()
     trials = [trial for trial in (loose.pending, loose.last) if trial is not None]
     loose.pending = loose.last = None
     if not trials:
