@@ -31,7 +31,8 @@ _SCALAR_SPECS = {
 _SHADOWABLE = frozenset({"bool", "int", "float", "str", "list", "tuple", "dict"})
 _SAMPLER_NAMES = frozenset(
     {"definitions", "distributions", "classes", "study", "trial", "params", "built"}
-    | {"optuna", "Collection", "BaseDistribution", "FloatDistribution"}
+    | {"optuna", "Collection", "Mapping", "Any", "build"}
+    | {"BaseDistribution", "FloatDistribution"}
     | {"IntDistribution", "CategoricalDistribution", "make_distributions", "sample"}
     | set(dir(builtins))
 )
@@ -377,7 +378,8 @@ def _sampler_context(module: ir.CheckedModule, target: Target) -> dict[str, obje
     )
     names = ", ".join(sorted(cls.name for cls in tuned))
     imports = [
-        "from collections.abc import Collection",
+        "from collections.abc import Collection, Mapping",
+        "from typing import Any",
         "import optuna",
         f"from optuna.distributions import {', '.join(sorted(distributions))}",
         f"from {source} import {names}",

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 SampledT = TypeVar("SampledT", bound=Spockspace)
 
 _SampleFn = Callable[..., tuple[Trial, dict[str, object]]]
+_BuildFn = Callable[[Mapping[str, Any], Collection[str]], dict[str, object]]
 
 
 class TuningError(ConfigError):
@@ -69,6 +70,7 @@ class Tuner(Generic[SampledT]):
         self._space_type = schema.sampled_space
         self._classes = frozenset(classes)
         self._sample_fn: _SampleFn = module.sample
+        self._build_fn: _BuildFn = _sampler_function(schema, module, "build")
         self._distributions = _make_distributions(
             schema, module, definitions, self._classes
         )
@@ -141,7 +143,7 @@ class Tuner(Generic[SampledT]):
             )
             raise TuningError([_problem("", message)])
 
-        _, built = self._sample_fn(_Replay(trial), self._distributions, self._classes)
+        built = self._build_fn(trial.params, self._classes)
         value = trial.value
         assert value is not None, "a completed single-objective trial has a value"
         return self._space(fixed, built), value
@@ -164,17 +166,6 @@ class Tuner(Generic[SampledT]):
         if fixed is not self._fixed:
             self._fixed, self._fixed_classes = fixed, _built(fixed)
         return make_space(self._space_type, {**self._fixed_classes, **built})
-
-
-class _Replay:
-    """Stand in for a study whose `ask` returns a finished trial, to rebuild it."""
-
-    def __init__(self, trial: FrozenTrial) -> None:
-        self._trial = trial
-
-    def ask(self, fixed_distributions: object = None) -> FrozenTrial:
-        del fixed_distributions
-        return self._trial
 
 
 def _import_sampler(schema: Schema[Any, Any]) -> ModuleType:
@@ -212,6 +203,16 @@ def _make_distributions(
     if set(distributions) != wanted:
         raise ConfigError([_stale(schema, "is out of date")])
     return distributions
+
+
+def _sampler_function(
+    schema: Schema[Any, Any], module: ModuleType, name: str
+) -> Callable[..., Any]:
+    """Return function `name` of the generated sampler, or say it is out of date."""
+    function: object = getattr(module, name, None)
+    if not callable(function):
+        raise ConfigError([_stale(schema, "is out of date")])
+    return function
 
 
 def _stale(schema: Schema[Any, Any], reason: str) -> Problem:

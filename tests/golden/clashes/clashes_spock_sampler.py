@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import optuna
 from clashes_spock import Dec, Enc
@@ -61,14 +62,8 @@ def make_distributions(
     return distributions
 
 
-def sample(
-    study: optuna.Study,
-    distributions: dict[str, BaseDistribution],
-    classes: Collection[str],
-) -> tuple[optuna.trial.Trial, dict[str, object]]:
-    """Ask `study` for a trial and build the tuned `classes` from its parameters."""
-    trial = study.ask(fixed_distributions=distributions)
-    params = trial.params
+def build(params: Mapping[str, Any], classes: Collection[str]) -> dict[str, object]:
+    """Build the tuned `classes` from trial parameters named `Class.field`."""
     built: dict[str, object] = {}
     if "Enc" in classes:
         built["Enc"] = Enc(
@@ -83,4 +78,14 @@ def sample(
             trial=params["Dec.trial"],
             _hidden=params["Dec._hidden"],
         )
-    return trial, built
+    return built
+
+
+def sample(
+    study: optuna.Study,
+    distributions: dict[str, BaseDistribution],
+    classes: Collection[str],
+) -> tuple[optuna.trial.Trial, dict[str, object]]:
+    """Ask `study` for a trial and build the tuned `classes` from its parameters."""
+    trial = study.ask(fixed_distributions=distributions)
+    return trial, build(trial.params, classes)

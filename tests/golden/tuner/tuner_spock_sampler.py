@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import optuna
 from optuna.distributions import (
@@ -65,14 +66,8 @@ def make_distributions(
     return distributions
 
 
-def sample(
-    study: optuna.Study,
-    distributions: dict[str, BaseDistribution],
-    classes: Collection[str],
-) -> tuple[optuna.trial.Trial, dict[str, object]]:
-    """Ask `study` for a trial and build the tuned `classes` from its parameters."""
-    trial = study.ask(fixed_distributions=distributions)
-    params = trial.params
+def build(params: Mapping[str, Any], classes: Collection[str]) -> dict[str, object]:
+    """Build the tuned `classes` from trial parameters named `Class.field`."""
     built: dict[str, object] = {}
     if "Model" in classes:
         built["Model"] = Model(
@@ -88,4 +83,14 @@ def sample(
             loss=params["Model.loss"],
             anything=params["Model.anything"],
         )
-    return trial, built
+    return built
+
+
+def sample(
+    study: optuna.Study,
+    distributions: dict[str, BaseDistribution],
+    classes: Collection[str],
+) -> tuple[optuna.trial.Trial, dict[str, object]]:
+    """Ask `study` for a trial and build the tuned `classes` from its parameters."""
+    trial = study.ask(fixed_distributions=distributions)
+    return trial, build(trial.params, classes)

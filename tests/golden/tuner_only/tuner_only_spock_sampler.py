@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
 import optuna
 from optuna.distributions import BaseDistribution, FloatDistribution
@@ -26,6 +27,16 @@ def make_distributions(
     return distributions
 
 
+def build(params: Mapping[str, Any], classes: Collection[str]) -> dict[str, object]:
+    """Build the tuned `classes` from trial parameters named `Class.field`."""
+    built: dict[str, object] = {}
+    if "Only" in classes:
+        built["Only"] = Only(
+            x=params["Only.x"],
+        )
+    return built
+
+
 def sample(
     study: optuna.Study,
     distributions: dict[str, BaseDistribution],
@@ -33,10 +44,4 @@ def sample(
 ) -> tuple[optuna.trial.Trial, dict[str, object]]:
     """Ask `study` for a trial and build the tuned `classes` from its parameters."""
     trial = study.ask(fixed_distributions=distributions)
-    params = trial.params
-    built: dict[str, object] = {}
-    if "Only" in classes:
-        built["Only"] = Only(
-            x=params["Only.x"],
-        )
-    return trial, built
+    return trial, build(trial.params, classes)
