@@ -1,0 +1,145 @@
+"""Run the benchmarks and write the report: `python -m benchmarks [options]`.
+
+`benchmarks/run` sets up the spock-config environment and calls this with
+`--spock-python`; without it only spockc is measured (the CI smoke test does so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks import report, suite
+from benchmarks.inputs import SIZES
+
+HERE = Path(__file__).resolve().parent
+PLOT = HERE / "plot.py"
+_VERSIONS = """
+import importlib.metadata as m, json, platform
+names = {names!r}
+found = {{"Python": platform.python_version()}}
+for name in names:
+    try:
+        found[name] = m.version(name)
+    except m.PackageNotFoundError:
+        pass
+print(json.dumps(found))
+"""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--spock-python", help="a Python with spock-config installed")
+    parser.add_argument(
+        "--ax-stand-in",
+        action="store_true",
+        help="stand in for Ax in spock's tune add-on (Ax not installed)",
+    )
+    parser.add_argument("--sizes", default="small,medium,large,xlarge")
+    parser.add_argument("--compile-sizes", default="50,200,1000")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--trials", type=int, default=200)
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="smallest sizes, one repetition (what CI runs)",
+    )
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.compile_sizes, args.repeats = "small", "50", 1
+    return args
+
+
+def versions(python: str, names: list[str]) -> dict[str, str]:
+    """Return the installed versions of `names` in the environment of `python`."""
+    code = _VERSIONS.format(names=names)
+    result = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    found: dict[str, str] = json.loads(result.stdout) if result.returncode == 0 else {}
+    return found
+
+
+def draw_plot(pythons: list[str], results: Path, out: Path) -> str | None:
+    """Draw the PNG with the first interpreter that has matplotlib; None if none."""
+    for python in pythons:
+        done = subprocess.run(
+            [python, str(PLOT), str(results), str(out)], capture_output=True, text=True
+        )
+        if done.returncode == 0:
+            return out.name
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every figure, then write RESULTS.md, the JSON results and the plot."""
+    args = parse_args(argv)
+    sizes = tuple(size for size in args.sizes.split(",") if size)
+    unknown = [size for size in sizes if size not in SIZES]
+    if unknown or "small" not in sizes:
+        print(
+            f"--sizes must include small and name only {', '.join(SIZES)}",
+            file=sys.stderr,
+        )
+        return 2
+
+    settings = suite.Settings(
+        work=args.work.resolve(),
+        sizes=sizes,
+        compile_sizes=tuple(int(count) for count in args.compile_sizes.split(",")),
+        repeats=args.repeats,
+        trials=args.trials,
+        spock_python=args.spock_python,
+        ax_stand_in=args.ax_stand_in,
+    )
+    figures = suite.Figures()
+    if args.ax_stand_in:
+        figures.notes.append(
+            "Ax could not be installed in the spock-config environment: its two "
+            "imports in `spock.addons.tune` were given stand-in modules, so the "
+            "spock-config import and memory figures are lower than a real install's."
+        )
+
+    cases = suite.prepare_cases(settings)
+    for step in ("import", "build", "tuning", "compile"):
+        print(f"benchmarks: measuring {step} ...", file=sys.stderr, flush=True)
+        if step == "import":
+            suite.measure_imports(settings, cases, figures)
+        elif step == "build":
+            suite.measure_builds(settings, cases, figures)
+        elif step == "tuning":
+            suite.measure_tuning(settings, cases, figures)
+        else:
+            suite.measure_compiles(settings, figures)
+
+    found = {
+        "spockc": versions(settings.python, ["spockc", "optuna", "libcst", "PyYAML"])
+    }
+    if args.spock_python:
+        names = ["spock-config", "optuna", "ax-platform", "torch", "attrs", "PyYAML"]
+        found["spock-config"] = versions(args.spock_python, names)
+
+    results = args.out.with_suffix(".json")
+    results.write_text(json.dumps(dataclasses.asdict(figures), indent=1) + "\n")
+    pythons = [p for p in (args.spock_python, settings.python) if p]
+    plot = draw_plot(pythons, results, args.out.with_suffix(".png"))
+    if plot is None:
+        figures.notes.append("No plot: no interpreter of this run has matplotlib.")
+
+    command = "benchmarks/run " + shlex.join(argv if argv is not None else sys.argv[1:])
+    text = report.render(
+        figures, command.strip(), found, args.repeats, args.trials, plot
+    )
+    args.out.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
