@@ -178,8 +178,9 @@ def _decode_scalar(raw: RawScalar, spec: Scalar) -> object:
     if spec.kind == "bool":
         return _decode_bool(raw, text)
     if spec.kind == "int":
-        if _INT.fullmatch(text):
-            return int(text, 0)
+        whole = parse_int(text)
+        if whole is not None:
+            return whole
         if _LEADING_ZERO.fullmatch(text):
             hint = "a leading zero is ambiguous (octal in YAML 1.1); write it without"
             raise DecodeError(raw.where, f"expected int, got {text}: {hint}")
@@ -190,13 +191,28 @@ def _decode_scalar(raw: RawScalar, spec: Scalar) -> object:
     return number
 
 
+def parse_int(text: str) -> int | None:
+    """Return `text` as an int if it spells one in YAML, TOML, JSON or Python.
+
+    Underscores are dropped wherever they are, as YAML 1.1 does; `int()` alone
+    would raise on `1_` or `0x_`.
+    """
+    if not _INT.fullmatch(text):
+        return None
+    try:
+        return int(text.replace("_", ""), 0)
+    except ValueError:  # a base prefix with no digits: `0x_`
+        return None
+
+
 def parse_float(text: str) -> float | None:
     """Return `text` as a float if it spells one in YAML, TOML, JSON or Python."""
     special = _SPECIAL_FLOATS.get(text.lower())
     if special is not None:
         return special
-    if _INT.fullmatch(text):
-        return float(int(text, 0))
+    number = parse_int(text)
+    if number is not None:
+        return float(number)
     if _FLOAT.fullmatch(text) and any(char.isdigit() for char in text):
         return float(text.replace("_", ""))
     return None
@@ -232,7 +248,7 @@ def _matches(raw: RawScalar, value: object) -> bool:
         lowered = text.lower()
         return lowered in (TRUE_WORDS if value else FALSE_WORDS)
     if isinstance(value, int):
-        return bool(_INT.fullmatch(text)) and int(text, 0) == value
+        return parse_int(text) == value
     if isinstance(value, float):
         return parse_float(text) == value
     return raw.text == value
@@ -288,7 +304,7 @@ def describe(raw: RawValue) -> str:
     if not raw.plain:
         return f"{raw.text!r} (str)"
     text = raw.text.strip()
-    if _INT.fullmatch(text):
+    if parse_int(text) is not None:
         return f"{text} (int)"
     if parse_float(text) is not None:
         return f"{text} (float)"

@@ -359,6 +359,29 @@ def test_int_spellings_of_yaml_and_toml_are_read(
     assert built.Train.epochs == value
 
 
+@pytest.mark.parametrize(("text", "value"), [("1_", 1), ("1__0", 10), ("0x1F_", 31)])
+def test_int_with_loose_underscores_reads_as_yaml_1_1_does(
+    module: ModuleType, write: Write, text: str, value: int
+) -> None:
+    path = write("a.yaml", f"Train:\n  epochs: {text}\n  lr: {text}\n")
+
+    built = module.ConfigArgBuilder(module.Train, args=["-c", path]).generate()
+
+    assert (built.Train.epochs, built.Train.lr) == (value, float(value))
+
+
+def test_base_prefix_without_digits_is_an_error_naming_the_line(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("a.yaml", "Train:\n  epochs: 0x_\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert found == [Problem(f"{path}:2", "Train.epochs", "expected int, got '0x_'")]
+
+
 def test_builder_without_classes_is_a_type_error(module: ModuleType) -> None:
     with pytest.raises(TypeError, match="needs at least one config class"):
         module.ConfigArgBuilder(args=[])
