@@ -164,6 +164,18 @@ def test_directory_walk_skips_files_without_config_classes(project: Path) -> Non
     assert not (project / "conf" / "helpers_spock.py").exists()
 
 
+def test_directory_walk_compiles_a_source_whose_decorator_is_renamed(
+    project: Path,
+) -> None:
+    source = "from spock import spock as cfg\n\n@cfg\nclass A:\n    x: int = 1\n"
+    (project / "conf" / "renamed.py").write_text(source)
+
+    assert main(["compile", "conf"]) == 0
+
+    assert (project / "conf" / "renamed_spock.py").is_file()
+    assert main(["compile", "--check", "conf"]) == 0
+
+
 def test_source_in_a_package_gets_a_relative_sampler_import(project: Path) -> None:
     (project / "conf" / "__init__.py").write_text("")
     main(["compile", "conf"])
