@@ -134,6 +134,8 @@ def _checked_step(
     if kind == "float":
         if log and step is not None:
             raise _Invalid(where, "step cannot be combined with log_scale")
+        if step is not None:
+            _check_whole_steps(low, high, step, where)
         return FloatRange(
             float(low), float(high), log, None if step is None else float(step)
         )
@@ -145,7 +147,26 @@ def _checked_step(
         raise _Invalid(where, f"an int range needs an int step, got {step!r}")
     if log and int_step != 1:
         raise _Invalid(where, "step cannot be combined with log_scale")
+    _check_whole_steps(int(low), int(high), int_step, where)
     return IntRange(int(low), int(high), log, int_step)
+
+
+def _check_whole_steps(low: float, high: float, step: float, where: str) -> None:
+    """Reject bounds that are not a whole number of steps apart.
+
+    Optuna would lower `high` to the last step with only a warning that names no
+    field (https://github.com/optuna/optuna/issues/2225). Decimal arithmetic on
+    the written values decides, as Optuna's own check does.
+    """
+    from decimal import Decimal
+
+    span = Decimal(str(high)) - Decimal(str(low))
+    if span % Decimal(str(step)) == 0:
+        return
+    last = span // Decimal(str(step)) * Decimal(str(step)) + Decimal(str(low))
+    shown = int(last) if isinstance(step, int) else float(last)
+    message = f"bounds [{low}, {high}] are not a whole number of steps of {step} apart; make the upper bound {shown}"
+    raise _Invalid(where, message)
 
 
 def _range_type(spec: RangeSpec, parts: DefinitionParts) -> ScalarKind:

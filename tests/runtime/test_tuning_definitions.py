@@ -244,6 +244,44 @@ def test_step_with_log_scale_is_an_error(hp: ModuleType) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("field", "bounds", "step", "message"),
+    [
+        (
+            "units",
+            "[1, 10]",
+            "4",
+            "bounds [1, 10] are not a whole number of steps of 4 apart; make the upper bound 9",
+        ),
+        (
+            "c",
+            "[0, 1]",
+            "0.3",
+            "bounds [0.0, 1.0] are not a whole number of steps of 0.3 apart; make the upper bound 0.9",
+        ),
+    ],
+)
+def test_step_that_does_not_divide_the_bounds_is_an_error(
+    hp: ModuleType, field: str, bounds: str, step: str, message: str
+) -> None:
+    args = ["--HP.c.bounds", "[0, 1]"]
+    args += [f"--HP.{field}.bounds", bounds, f"--HP.{field}.step", step]
+    builder = hp.ConfigArgBuilder(hp.HP, args=args)
+
+    found = problems_of(lambda: builder.tuner(config()))
+
+    assert found == [Problem(f"--HP.{field}.step", f"HP.{field}", message)]
+
+
+def test_step_that_divides_float_bounds_exactly_is_accepted(hp: ModuleType) -> None:
+    args = ["--HP.c.bounds", "[0, 0.5]", "--HP.c.step", "0.1"]
+
+    builder = hp.ConfigArgBuilder(hp.HP, args=args).tuner(config())
+
+    drawn = {round(builder.sample().HP.c, 9) for _ in range(30)}
+    assert drawn <= {0.0, 0.1, 0.2, 0.3, 0.4, 0.5}
+
+
 def test_tuner_with_a_plain_value_says_it_needs_a_definition(hp: ModuleType) -> None:
     builder = hp.ConfigArgBuilder(hp.HP, args=["--HP.c", "0.5"])
 
