@@ -35,6 +35,7 @@ def compile_source(
         CompileError: the source has errors; `diagnostics` lists all of them.
     """
     name = posixpath.basename(path.replace(os.sep, "/"))
+    # A file without config classes still gets a (nearly empty) namespace module.
     generated = compile_text(
         text,
         path,
@@ -43,20 +44,9 @@ def compile_source(
         out_dir=os.path.dirname(path) or ".",
         package=package,
         namespace_module=namespace_module,
+        allow_empty=True,
     )
-    if generated is None:
-        # A file without config classes still gets a (nearly empty) namespace module.
-        generated = compile_text(
-            text,
-            path,
-            source=name,
-            regenerate=f"spockc compile {name}",
-            out_dir=os.path.dirname(path) or ".",
-            package=package,
-            namespace_module=namespace_module,
-            allow_empty=True,
-        )
-    assert generated is not None
+    assert generated is not None, "allow_empty always gives modules"
     return generated
 
 
