@@ -363,7 +363,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
             raise FileExistsError(
                 f"{target} exists and was written by another run; not overwriting it"
             )
-        _save.write(target, payload, header, self._plan)
+        _save.write(target, payload, header)
         self._written.add(target)
 
     # --- dictionaries and evolve, as in spock ---------------------------------------

@@ -249,10 +249,8 @@ def write(
     target: str,
     data: Mapping[str, Mapping[str, object]],
     comments: list[str],
-    plan: Plan,
 ) -> None:
     """Write `data` to `target` in the format its extension names, atomically."""
-    del plan
     if target.endswith(".json"):
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif target.endswith(".toml"):
@@ -403,14 +401,7 @@ def _toml_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-# --- help and evolve ----------------------------------------------------------------
-
-
-def shown(value: object) -> str:
-    """Return a short text of a default for the help table."""
-    if isinstance(value, enum.Enum):
-        return repr(value.value)
-    return repr(value)
+# --- evolve ------------------------------------------------------------------------
 
 
 def propagate(

@@ -102,7 +102,7 @@ def saved_and_reloaded(
     classes = {"Inner": inner, "Every": every}
     target = str(folder / f"saved{extension}")
     data = save.payload(plan, classes, {}, for_toml=extension == ".toml")
-    save.write(target, data, ["a comment"], plan)
+    save.write(target, data, ["a comment"])
     return module.ConfigArgBuilder(module.Every, args=["-c", target]).generate()
 
 
