@@ -368,6 +368,9 @@ class _NativeTree:
             line = self.line_of((*keys, name))
             place = f"{self.path}:{line}" if line is not None else where
             dotted = ".".join((*keys, name))
+            # Converted even when it is a duplicate: JSON key lines are handed out
+            # in document order, so the keys inside it must be taken too.
+            raw = self.convert(value, (*keys, name), place)
             first = entries.get(name)
             if first is not None:
                 message = f"duplicate key {dotted!r}"
@@ -375,7 +378,6 @@ class _NativeTree:
                     message += f" (first set at line {first.where.rsplit(':', 1)[-1]})"
                 self.problems.append(Problem(place, "", message))
                 continue
-            raw = self.convert(value, (*keys, name), place)
             entries[name] = RawEntry(name, raw, place)
         return RawMap(tuple(entries.values()), where)
 

@@ -233,6 +233,22 @@ def test_json_float_for_int_field_names_the_line(
     ]
 
 
+def test_json_key_lines_stay_right_after_a_duplicate_holding_keys(
+    module: ModuleType, write: Write
+) -> None:
+    text = '{"Train": {\n"lr": 0.1,\n"lr": {"a": 1,\n"b": 2},\n"epochs": 3.5}}'
+    path = write("t.json", text)
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert [(p.where, p.key) for p in found] == [
+        (f"{path}:3", ""),
+        (f"{path}:5", "Train.epochs"),
+    ]
+
+
 def test_json_key_lines_skip_strings_that_look_like_keys(
     module: ModuleType, write: Write
 ) -> None:
