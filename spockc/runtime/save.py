@@ -270,12 +270,17 @@ def write(
         raise
 
 
+def _comment_lines(comments: list[str]) -> list[str]:
+    """Return `comments` as `#` lines; a newline (in an argument) starts another."""
+    return [f"# {line}" for comment in comments for line in comment.splitlines()]
+
+
 # --- YAML -------------------------------------------------------------------------
 
 
 def to_yaml(data: Mapping[str, Mapping[str, object]], comments: list[str]) -> str:
     """Return `data` as block YAML with flow-style values; every string quoted."""
-    lines = [f"# {comment}" for comment in comments]
+    lines = _comment_lines(comments)
     for name, values in data.items():
         if not values:
             lines.append(f"{name}: {{}}")
@@ -343,7 +348,7 @@ def _yaml_string(text: str) -> str:
 
 def to_toml(data: Mapping[str, Mapping[str, object]], comments: list[str]) -> str:
     """Return `data` as TOML, one table per class; left-out Nones as comments."""
-    lines = [f"# {comment}" for comment in comments]
+    lines = _comment_lines(comments)
     for name, values in data.items():
         lines += ["", f"[{_toml_key(name)}]"]
         for key, value in values.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -218,6 +219,23 @@ def test_save_header_says_how_to_reproduce_the_run(
     assert any(line.startswith("# command line: ") for line in comments)
     assert any(line.startswith("# Python 3.") for line in comments)
     assert any("spockc " in line for line in comments if line.startswith("# packages:"))
+
+
+@pytest.mark.parametrize("extension", [".yaml", ".toml"])
+def test_saved_file_reloads_when_a_program_argument_holds_a_newline(
+    every: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    extension: str,
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["train.py", "--note", "two\nlines"])
+    builder = every.ConfigArgBuilder(every.Every, args=[])
+
+    builder.save(user_specified_path=tmp_path, file_extension=extension)
+    (saved,) = tmp_path.iterdir()
+    again = every.ConfigArgBuilder(every.Every, args=["-c", str(saved)])
+
+    assert again.generate() == builder.generate()
 
 
 def test_save_without_a_folder_says_what_to_give(every: ModuleType) -> None:
