@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -50,11 +51,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--smoke",
         action="store_true",
-        help="smallest sizes, one repetition (what CI runs)",
+        help="smallest sizes, one repetition, no warm-up, 50 trials (what CI runs)",
     )
     args = parser.parse_args(argv)
     if args.smoke:
         args.sizes, args.compile_sizes, args.repeats = "small", "50", 1
+        args.trials = 50
     return args
 
 
@@ -97,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         trials=args.trials,
         spock_python=args.spock_python,
         ax_stand_in=args.ax_stand_in,
+        warm_up=not args.smoke,
     )
     figures = suite.Figures()
     if args.ax_stand_in:
@@ -132,10 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     if plot is None:
         figures.notes.append("No plot: no interpreter of this run has matplotlib.")
 
-    command = "benchmarks/run " + shlex.join(argv if argv is not None else sys.argv[1:])
-    text = report.render(
-        figures, command.strip(), found, args.repeats, args.trials, plot
-    )
+    given = shlex.join(argv if argv is not None else sys.argv[1:])
+    command = os.environ.get("BENCH_COMMAND", f"python -m benchmarks {given}").strip()
+    text = report.render(figures, command, found, args.repeats, args.trials, plot)
     args.out.write_text(text)
     print(text)
     return 0

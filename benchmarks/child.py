@@ -101,12 +101,19 @@ def run_build(args: Result) -> Result:
     make = spockc_builder if args["impl"] == "spockc" else spock_builder
     build = make(args)
 
-    times = []
+    times, cpu_times = [], []
     for _ in range(args["calls"]):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         build()
         times.append(time.perf_counter() - start)
-    return {"first": times[0], "later": times[1:], "rss_mb": peak_rss_mb()}
+        cpu_times.append(time.process_time() - cpu_start)
+    return {
+        "first": times[0],
+        "later": times[1:],
+        "first_cpu": cpu_times[0],
+        "later_cpu": cpu_times[1:],
+        "rss_mb": peak_rss_mb(),
+    }
 
 
 def spock_tuning_loop(sampler: object, config: str) -> Callable[[], None]:

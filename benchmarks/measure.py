@@ -29,12 +29,13 @@ class Process:
     """What one finished process cost and printed."""
 
     seconds: float
+    cpu_seconds: float
     rss_mb: float
     result: dict[str, Any]
 
 
 def run_process(command: list[str], cwd: Path | None = None) -> Process:
-    """Run `command` to its end; return its wall time, peak memory and result.
+    """Run `command` to its end; return its wall and CPU time, memory and result.
 
     The peak memory is the kernel's account of that one child (`wait4`).
     Output goes to temporary files, so a chatty child cannot block on a pipe.
@@ -52,7 +53,8 @@ def run_process(command: list[str], cwd: Path | None = None) -> Process:
     if child.returncode != 0:
         tail = "\n".join(stderr.strip().splitlines()[-15:])
         raise MeasurementError(f"{' '.join(command[:3])} ... failed:\n{tail}")
-    return Process(seconds, usage.ru_maxrss / 1024, _parse_result(stdout))
+    cpu = usage.ru_utime + usage.ru_stime
+    return Process(seconds, cpu, usage.ru_maxrss / 1024, _parse_result(stdout))
 
 
 def _parse_result(out: str) -> dict[str, Any]:

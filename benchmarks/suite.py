@@ -33,6 +33,7 @@ class Settings:
     trials: int
     spock_python: str | None
     ax_stand_in: bool
+    warm_up: bool = True
     spock_build_limit: float = 20.0
     python: str = sys.executable
 
@@ -151,21 +152,28 @@ def measure_imports(
                 python, [case.module], settings.ax_stand_in
             ),
         }
-    results = alternate(settings.repeats, runs)
+    results = alternate(settings.repeats, runs, settings.warm_up)
 
     bare: dict[str, float] = {}
+    bare_cpu: dict[str, float] = {}
     for label, processes in results.items():
         wall = Stats.of([p.seconds for p in processes])
         side = label.split(":")[0]
         if label.endswith("bare interpreter"):
             bare[side] = wall.median
+        cpu = Stats.of([p.cpu_seconds for p in processes])
+        if label.endswith("bare interpreter"):
+            bare_cpu[side] = cpu.median
         figures.imports.append(
             {
                 "label": label,
                 "side": side,
                 "process_s": wall.as_dict(),
+                "process_cpu_s": cpu.as_dict(),
                 "over_bare_s": wall.median - bare.get(side, wall.median),
+                "over_bare_cpu_s": cpu.median - bare_cpu.get(side, cpu.median),
                 "import_s": stats([p.result["seconds"] for p in processes]),
+                "import_cpu_s": stats([p.result["cpu_seconds"] for p in processes]),
                 "rss_mb": stats([p.rss_mb for p in processes]),
                 "loaded": processes[0].result["loaded"],
             }
@@ -193,12 +201,15 @@ def measure_builds(
                 settings, case, side, python, calls
             )
             runs[f"{side} whole process"] = _program_run(case, side, python)
-        results = alternate(settings.repeats, runs)
+        results = alternate(settings.repeats, runs, settings.warm_up)
 
         for side in sides:
             in_process = results[f"{side} in process"]
             whole = results[f"{side} whole process"]
             later = [min(p.result["later"]) for p in in_process if p.result["later"]]
+            later_cpu = [
+                min(p.result["later_cpu"]) for p in in_process if p.result["later_cpu"]
+            ]
             figures.builds.append(
                 {
                     "size": name,
@@ -206,7 +217,10 @@ def measure_builds(
                     "side": side,
                     "first_s": stats([p.result["first"] for p in in_process]),
                     "later_s": stats(later) if later else None,
+                    "first_cpu_s": stats([p.result["first_cpu"] for p in in_process]),
+                    "later_cpu_s": stats(later_cpu) if later_cpu else None,
                     "process_s": stats([p.seconds for p in whole]),
+                    "process_cpu_s": stats([p.cpu_seconds for p in whole]),
                     "rss_mb": stats([p.rss_mb for p in whole]),
                 }
             )
@@ -264,7 +278,7 @@ def measure_tuning(
             runs["spock-config"] = _tuning_run(
                 settings, "tune-spock", settings.spock_python, sampler, small
             )
-        results = alternate(settings.repeats, runs)
+        results = alternate(settings.repeats, runs, settings.warm_up)
 
         for side, processes in results.items():
             pairs = [p.result["impl"] / p.result["raw"] for p in processes]
@@ -323,7 +337,7 @@ def _measure_tuning_memory(settings: Settings, small: Case, figures: Figures) ->
         runs["spock-config"] = lambda: run_child(
             python, "tune-rss-spock", arguments
         ).result["rss_mb"]
-    results = alternate(settings.repeats, runs)
+    results = alternate(settings.repeats, runs, settings.warm_up)
     for side, values in results.items():
         figures.memory.append({"side": side, "rss_mb": stats(values)})
 
@@ -352,15 +366,15 @@ def measure_compiles(settings: Settings, figures: Figures) -> None:
             compile_source(text, str(source))
             return time.perf_counter() - start
 
-        def compile_process(source: Path = source) -> float:
-            return run_process([spockc, "compile", str(source)]).seconds
+        def compile_process(source: Path = source) -> Process:
+            return run_process([spockc, "compile", str(source)])
 
         runs: dict[str, Callable[[], Any]] = {
             "process": compile_process,
             "in_process": compile_in_process,
             "libcst": parse,
         }
-        results = alternate(settings.repeats, runs)
+        results = alternate(settings.repeats, runs, settings.warm_up)
         generated = folder / f"compile_{count}_spock.py"
         output = generated.read_text()
         figures.compiles.append(
@@ -369,7 +383,8 @@ def measure_compiles(settings: Settings, figures: Figures) -> None:
                 "source_lines": text.count("\n"),
                 "generated_lines": output.count("\n"),
                 "generated_kb": len(output.encode()) / 1024,
-                "process_s": stats(results["process"]),
+                "process_s": stats([p.seconds for p in results["process"]]),
+                "process_cpu_s": stats([p.cpu_seconds for p in results["process"]]),
                 "in_process_s": stats(results["in_process"]),
                 "libcst_s": stats(results["libcst"]),
             }
