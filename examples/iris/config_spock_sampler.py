@@ -8,7 +8,6 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import optuna
-from config_spock import LogisticRegressionHP
 from optuna.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -16,6 +15,8 @@ from optuna.distributions import (
 )
 
 from spockc import runtime as _rt
+
+import config_spock as _ns  # isort: skip
 
 
 def make_distributions(
@@ -39,7 +40,7 @@ def build(params: Mapping[str, Any], classes: Collection[str]) -> dict[str, obje
     """Build the tuned `classes` from trial parameters named `Class.field`."""
     built: dict[str, object] = {}
     if "LogisticRegressionHP" in classes:
-        built["LogisticRegressionHP"] = LogisticRegressionHP(
+        built["LogisticRegressionHP"] = _ns.LogisticRegressionHP(
             c=params["LogisticRegressionHP.c"],
             solver=params["LogisticRegressionHP.solver"],
         )

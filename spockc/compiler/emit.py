@@ -373,23 +373,26 @@ def _sampler_context(module: ir.CheckedModule, target: Target) -> dict[str, obje
             )
         classes.append({"name": cls.name, "params": params})
 
-    source = (
-        f".{target.namespace_module}" if target.package else target.namespace_module
-    )
-    names = ", ".join(sorted(cls.name for cls in tuned))
     imports = [
         "from collections.abc import Collection, Mapping",
         "from typing import Any",
         "import optuna",
         f"from optuna.distributions import {', '.join(sorted(distributions))}",
-        f"from {source} import {names}",
         "from spockc import runtime as _rt",
     ]
+    # Whether a linter files the sibling namespace module as first- or
+    # third-party depends on where it runs and on whether the file exists yet, so
+    # it stays out of the sorted block, on one line that never wraps.
+    if target.package:
+        namespace_import = f"from . import {target.namespace_module} as _ns"
+    else:
+        namespace_import = f"import {target.namespace_module} as _ns"
     return {
         "source": target.source,
         "regenerate": target.regenerate,
         "source_name": module.source_name,
         "imports": sorted(imports),
+        "namespace_import": f"{namespace_import}  # isort: skip",
         "classes": classes,
     }
 

@@ -8,7 +8,6 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import optuna
-from clashes_spock import Dec, Enc
 from optuna.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -17,6 +16,8 @@ from optuna.distributions import (
 )
 
 from spockc import runtime as _rt
+
+import clashes_spock as _ns  # isort: skip
 
 
 def make_distributions(
@@ -66,14 +67,14 @@ def build(params: Mapping[str, Any], classes: Collection[str]) -> dict[str, obje
     """Build the tuned `classes` from trial parameters named `Class.field`."""
     built: dict[str, object] = {}
     if "Enc" in classes:
-        built["Enc"] = Enc(
+        built["Enc"] = _ns.Enc(
             lr=params["Enc.lr"],
             distributions=params["Enc.distributions"],
             params=params["Enc.params"],
             list=params["Enc.list"],
         )
     if "Dec" in classes:
-        built["Dec"] = Dec(
+        built["Dec"] = _ns.Dec(
             lr=params["Dec.lr"],
             trial=params["Dec.trial"],
             _hidden=params["Dec._hidden"],

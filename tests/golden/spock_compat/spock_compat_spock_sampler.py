@@ -14,9 +14,10 @@ from optuna.distributions import (
     FloatDistribution,
     IntDistribution,
 )
-from spock_compat_spock import H
 
 from spockc import runtime as _rt
+
+import spock_compat_spock as _ns  # isort: skip
 
 
 def make_distributions(
@@ -40,7 +41,7 @@ def build(params: Mapping[str, Any], classes: Collection[str]) -> dict[str, obje
     """Build the tuned `classes` from trial parameters named `Class.field`."""
     built: dict[str, object] = {}
     if "H" in classes:
-        built["H"] = H(
+        built["H"] = _ns.H(
             lr=params["H.lr"],
             units=params["H.units"],
         )

@@ -14,9 +14,10 @@ from optuna.distributions import (
     FloatDistribution,
     IntDistribution,
 )
-from tuner_spock import Model
 
 from spockc import runtime as _rt
+
+import tuner_spock as _ns  # isort: skip
 
 
 def make_distributions(
@@ -70,7 +71,7 @@ def build(params: Mapping[str, Any], classes: Collection[str]) -> dict[str, obje
     """Build the tuned `classes` from trial parameters named `Class.field`."""
     built: dict[str, object] = {}
     if "Model" in classes:
-        built["Model"] = Model(
+        built["Model"] = _ns.Model(
             lr=params["Model.lr"],
             units=params["Model.units"],
             depth=params["Model.depth"],

@@ -9,9 +9,10 @@ from typing import Any
 
 import optuna
 from optuna.distributions import BaseDistribution, FloatDistribution
-from tuner_only_spock import Only
 
 from spockc import runtime as _rt
+
+import tuner_only_spock as _ns  # isort: skip
 
 
 def make_distributions(
@@ -31,7 +32,7 @@ def build(params: Mapping[str, Any], classes: Collection[str]) -> dict[str, obje
     """Build the tuned `classes` from trial parameters named `Class.field`."""
     built: dict[str, object] = {}
     if "Only" in classes:
-        built["Only"] = Only(
+        built["Only"] = _ns.Only(
             x=params["Only.x"],
         )
     return built
