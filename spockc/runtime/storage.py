@@ -12,10 +12,12 @@ file written `journal:PATH` opened as a `JournalStorage` over a
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol, TypeVar
 
 import optuna
@@ -181,14 +183,87 @@ def _open_database(url: str, config: OptunaTunerConfig) -> BaseStorage:
                 max_retry=config.retry_stale_trials
             )
         try:
-            return RDBStorage(
-                url,
-                heartbeat_interval=config.heartbeat_interval,
-                grace_period=config.grace_period,
-                heartbeat_stale_trial_callback=callback,
-            )
+            with _setup_lock(url):
+                return RDBStorage(
+                    url,
+                    heartbeat_interval=config.heartbeat_interval,
+                    grace_period=config.grace_period,
+                    heartbeat_stale_trial_callback=callback,
+                )
         except ImportError as exc:
             raise ConfigError([_missing_driver(url, exc)]) from None
+
+
+@contextlib.contextmanager
+def _setup_lock(url: str) -> Iterator[None]:
+    """Let one process at a time create Optuna's tables in the database at `url`.
+
+    Workers that open a fresh database together otherwise all create the tables,
+    and each loser waits seconds on the database's locks before failing and
+    trying again (https://github.com/optuna/optuna/issues/4621). PostgreSQL
+    gets an advisory lock; an SQLite file gets an `flock` on itself, a lock kind
+    that SQLite's own (POSIX record) locks ignore. Others rely on the retries.
+    """
+    # Seconds of imports that Optuna makes on first use: not while others wait.
+    for module in _DATABASE_MODULES:
+        importlib.import_module(module)
+
+    if url.startswith("postgresql"):
+        with _postgres_lock(url):
+            yield
+    elif url.startswith("sqlite:///"):
+        with _file_lock(url.removeprefix("sqlite:///")):
+            yield
+    else:
+        yield
+
+
+_DATABASE_MODULES = (
+    "sqlalchemy.orm",
+    "alembic.command",
+    "alembic.config",
+    "alembic.migration",
+    "alembic.script",
+)
+
+# Any number: advisory locks are per database, and only spockc takes this one.
+_SETUP_LOCK_KEY = 0x5370_6F63_6B63
+
+
+@contextlib.contextmanager
+def _postgres_lock(url: str) -> Iterator[None]:
+    import sqlalchemy
+    from sqlalchemy.pool import NullPool
+
+    engine = sqlalchemy.create_engine(
+        url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    lock = sqlalchemy.text("SELECT pg_advisory_lock(:key)")
+    unlock = sqlalchemy.text("SELECT pg_advisory_unlock(:key)")
+    try:
+        with engine.connect() as connection:
+            connection.execute(lock, {"key": _SETUP_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(unlock, {"key": _SETUP_LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def _file_lock(path: str) -> Iterator[None]:
+    try:
+        import fcntl
+
+        stream = open(path, "ab")  # noqa: SIM115  # closed below
+    except (ImportError, OSError):  # no flock here, or a bad path Optuna reports
+        yield
+        return
+
+    with stream:
+        fcntl.flock(stream, fcntl.LOCK_EX)
+        yield
 
 
 def _missing_driver(url: str, exc: ImportError) -> Problem:
