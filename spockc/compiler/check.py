@@ -250,7 +250,7 @@ class _Checker:
                     "rename one of them",
                 )
                 continue
-            if symbol.kind in ("enum", "external"):
+            if symbol.kind == "enum":
                 self.enums.setdefault(name, symbol)
             else:
                 found.append(symbol)

@@ -2,11 +2,14 @@
 
 `from .base import Base` and `from pkg.common import Opt` are looked up as files
 relative to the importing file (its directory, or the root of its package); they
-are parsed, never imported. A module that is not found is left to the runtime.
+are parsed, never imported. Other absolute imports are looked up the same way on
+the compiler's own `sys.path` (the standard library and installed packages), so
+that an imported Enum can be told from any other class.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from spockc.compiler import ir
@@ -53,7 +56,7 @@ def _locate(importer: Path, spec: str) -> Path | None:
             base = base.parent
         roots = [base]
     else:
-        roots = [importer.parent, _package_root(importer.parent)]
+        roots = [importer.parent, _package_root(importer.parent), *_search_path()]
 
     for root in roots:
         module = root.joinpath(*parts) if parts else root
@@ -70,3 +73,8 @@ def _package_root(directory: Path) -> Path:
     while (directory / "__init__.py").is_file() and directory.parent != directory:
         directory = directory.parent
     return directory
+
+
+def _search_path() -> list[Path]:
+    """Return the directories of `sys.path` that hold modules as files."""
+    return [Path(entry) for entry in sys.path if entry and Path(entry).is_dir()]

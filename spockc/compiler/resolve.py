@@ -1,8 +1,8 @@
 """Part of stage 3 (check): resolve names and annotations of the source IR.
 
 A name in a source file is a config class, a plain class (a `dynamic=True`
-base), an Enum, or a name imported from a module the compiler cannot read,
-which is taken to be an Enum and imported by the generated code from there.
+base) or an Enum, found by reading the file that defines it; a name whose file
+cannot be read is unknown.
 Annotations resolve to `ir.ResolvedType`, or to the hyper-parameter markers.
 """
 
@@ -37,7 +37,7 @@ class Symbol:
     `bound` is the name it has in that module.
     """
 
-    kind: Literal["config", "plain", "enum", "external"]
+    kind: Literal["config", "plain", "enum"]
     module: ir.SourceModule | None
     node: ir.ClassDef | ir.EnumDef | None
     via: str | None
@@ -121,7 +121,7 @@ class Symbols:
         if target is not None:
             self._via.setdefault(target.path, outer_via)
         if target is None:
-            return Symbol("external", None, None, outer_via, name)
+            return None
         found = self.lookup(target, name, outer_via)
         if found is None:
             return None
@@ -235,14 +235,18 @@ class TypeResolver:
         if symbol is None:
             self._unknown(expr, in_string, qualified)
             return None
-        if symbol.kind in ("enum", "external"):
+        if symbol.kind == "enum":
             self.enums.setdefault(symbol.bound, symbol)
             return ir.EnumType(symbol.bound)
         if symbol.kind == "config":
             self.nested.setdefault(symbol.bound, symbol)
             return ir.NestedType(symbol.bound)
         message = f"`{expr.name}` is neither a config class nor an Enum"
-        self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, "decorate it with @spock")
+        hint = "decorate it with @spock"
+        if symbol.via is not None:
+            message = f"`{expr.name}` from `{symbol.via}` is neither a config class nor an Enum"
+            hint = "use bool, int, float, str, list, tuple, dict, Optional, an Enum or a config class"
+        self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, hint)
         return None
 
     def _unknown(self, expr: ir.TypeName, in_string: bool, qualified: str) -> None:

@@ -37,19 +37,19 @@ def test_file_without_tuner_classes_has_no_sampler() -> None:
 def test_top_level_sampler_imports_namespace_module_absolutely() -> None:
     sampler = compile_source(TUNED).sampler
     assert sampler is not None
-    assert "from config_spock import Tuned\n" in sampler
+    assert "import config_spock as _ns  # isort: skip\n" in sampler
 
 
 def test_package_sampler_imports_namespace_module_relatively() -> None:
     sampler = compile_source(TUNED, package="proj.conf").sampler
     assert sampler is not None
-    assert "from .config_spock import Tuned\n" in sampler
+    assert "from . import config_spock as _ns  # isort: skip\n" in sampler
 
 
 def test_namespace_module_name_is_used_by_the_sampler() -> None:
     sampler = compile_source(TUNED, namespace_module="train_spock").sampler
     assert sampler is not None
-    assert "from train_spock import Tuned\n" in sampler
+    assert "import train_spock as _ns  # isort: skip\n" in sampler
 
 
 def test_header_names_source_relative_to_output_without_directories() -> None:
@@ -102,7 +102,16 @@ def test_nested_instance_default_keeps_its_arguments() -> None:
     )
 
 
-def test_enum_imported_from_unreadable_module_is_imported_by_generated_code() -> None:
+def test_enum_of_an_installed_module_is_imported_by_generated_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = tmp_path / "site" / "mylib"
+    library.mkdir(parents=True)
+    (library / "__init__.py").write_text("")
+    (library / "colors.py").write_text(
+        "import enum\nclass Color(enum.Enum):\n    red = 'red'\n    blue = 'blue'\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
     source = textwrap.dedent(
         """\
         from mylib.colors import Color
@@ -113,10 +122,38 @@ def test_enum_imported_from_unreadable_module_is_imported_by_generated_code() ->
             d: Color = "blue"
         """
     )
+
     namespace = compile_source(source).namespace
+
     assert "from mylib.colors import Color\n" in namespace
     assert "default=Color.red," in namespace
-    assert 'default=Color("blue"),' in namespace
+    assert "default=Color.blue," in namespace
+
+
+def test_type_from_a_module_that_cannot_be_found_is_an_error() -> None:
+    source = """\
+        from mylib_not_installed.colors import Color
+        from spockc import spock
+        @spock
+        class A:
+            c: Color
+        """
+
+    assert errors_of(source) == [("SPK102", 5, 8)]
+
+
+def test_class_that_is_not_an_enum_from_an_installed_module_is_an_error() -> None:
+    source = """\
+        import datetime
+        from pathlib import Path
+        from spockc import spock
+        @spock
+        class A:
+            p: Path
+            d: datetime.date
+        """
+
+    assert errors_of(source) == [("SPK102", 6, 8), ("SPK102", 7, 8)]
 
 
 def test_relative_import_of_a_base_class_is_read_from_the_sibling_file(

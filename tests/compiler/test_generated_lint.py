@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-_SOURCE = '''\
+_SOURCE = """\
 from spockc import RangeHyperParameter, spock, spockTuner
 
 
@@ -20,7 +20,7 @@ class Fixed:
 @spockTuner
 class Tuned:
     lr: RangeHyperParameter[float]
-'''
+"""
 
 
 def _compile(directory: Path) -> None:
