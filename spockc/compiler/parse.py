@@ -51,7 +51,7 @@ def parse_source(text: str, path: str, *, positions: bool = True) -> ir.SourceMo
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        raise CompileError([_syntax_error(error, path, lines)]) from None
+        raise CompileError([_syntax_error(error, text, path, lines)]) from None
 
     reader = _ModuleReader(_positions(module) if positions else None)
     return reader.read(module, path, lines)
@@ -73,19 +73,41 @@ def _positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
 
 
 def _syntax_error(
-    error: cst.ParserSyntaxError, path: str, lines: tuple[str, ...]
+    error: cst.ParserSyntaxError, text: str, path: str, lines: tuple[str, ...]
 ) -> Diagnostic:
-    """Return the diagnostic of a syntax error, at the parser's own position."""
+    """Return the diagnostic of a syntax error, in Python's words where it has some.
+
+    Python's own parser names the error the way users know it (an unclosed
+    bracket at the bracket, an unterminated string at the string); libcst's
+    message is the fallback for what only this Python version rejects.
+    """
+    line, col, detail = _python_syntax_error(text) or _libcst_syntax_error(error)
+    message = f"invalid syntax: {detail}"
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    hint = "the compiler reads the file with the newest Python grammar"
+    return Diagnostic(path, line, col, SYNTAX_ERROR, message, hint, source_line)
+
+
+def _python_syntax_error(text: str) -> tuple[int, int, str] | None:
+    """Return where and why Python rejects `text`, or None if it accepts it."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        if error.lineno is None:
+            return None
+        return error.lineno, max(error.offset or 1, 1), error.msg
+    return None
+
+
+def _libcst_syntax_error(error: cst.ParserSyntaxError) -> tuple[int, int, str]:
+    """Return where and why libcst rejects the source."""
     line, col = error.raw_line, error.raw_column + 1
     # The native parser's raw position can lag; its message names the real one.
     found = _PARSER_POSITION.search(error.message)
     if found is not None:
         line, col = int(found.group(1)), int(found.group(2)) + 1
     detail = _PARSER_POSITION.sub("", error.message).replace("parser error: ", "")
-    message = f"invalid syntax: {detail.strip(': ')}"
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    hint = "the compiler reads the file with the newest Python grammar"
-    return Diagnostic(path, line, col, SYNTAX_ERROR, message, hint, source_line)
+    return line, col, detail.strip(": ")
 
 
 class _ModuleReader:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spockc.compiler import CompileError, compile_source
-from spockc.compiler.diagnostics import format_diagnostic
+from spockc.compiler.diagnostics import Diagnostic, format_diagnostic
 
 from .conftest import diagnostics_of, errors_of
 
@@ -13,7 +13,18 @@ HEADER = (
 
 
 def test_syntax_error_is_reported_at_its_position() -> None:
-    assert errors_of("x = (1,\n") == [("SPK001", 2, 1)]
+    assert errors_of("x = (1,\n") == [("SPK001", 1, 5)]
+
+
+def test_unterminated_string_is_reported_at_the_string_in_pythons_words() -> None:
+    [found] = diagnostics_of('a = 1\ny: str = "abc\nz = 1\n')
+
+    assert (found.code, found.line, found.col) == ("SPK001", 2, 10)
+    assert "unterminated string literal" in found.message
+
+
+def test_missing_value_is_reported_on_its_own_line() -> None:
+    assert errors_of("a = 1\nx: int = \nb = 2\n") == [("SPK001", 2, 10)]
 
 
 def test_unknown_type_suggests_the_closest_name() -> None:
@@ -242,11 +253,9 @@ def test_diagnostic_text_names_place_code_source_line_and_hint() -> None:
 
 
 def test_format_diagnostic_without_source_line_has_no_caret() -> None:
-    [found] = diagnostics_of("x = (1,\n")
+    found = Diagnostic("cfg.py", 2, 1, "SPK001", "invalid syntax: x", "a hint", "")
     text = format_diagnostic(found)
-    assert text.startswith(
-        "cfg.py:2:1: error[SPK001]: invalid syntax: expected one of )"
-    )
+    assert text.startswith("cfg.py:2:1: error[SPK001]: invalid syntax: x")
     assert "^" not in text
 
 
