@@ -127,7 +127,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
             if not plan.classes[name].spec.is_tuner:
                 fixed[name] = maker.instance(name)
         if gathered.problems:
-            raise ConfigError(_unique(gathered.problems))
+            raise ConfigError(_unique(gathered.problems) + _stale_source(plan.schema))
 
         self._gathered = gathered
         self._fixed: FixedT = make_space(plan.schema.fixed_space, fixed)
@@ -454,6 +454,31 @@ def _place(where: str) -> tuple[str, int]:
     """Split `file:line` into its parts; anything else is a place without a line."""
     path, _, line = where.rpartition(":")
     return (path, int(line)) if path and line.isdigit() else (where, 0)
+
+
+def _stale_source(schema: Schema[Any, Any]) -> list[Problem]:
+    """Say so when the source changed after its generated module was written.
+
+    A flag or key the program does not know is often a field added to the source
+    and not compiled yet; only the modification times can tell, and only this
+    error path pays for looking.
+    """
+    module = sys.modules.get(schema.fixed_space.__module__)
+    generated = getattr(module, "__file__", None)
+    if generated is None:
+        return []
+    source = os.path.join(os.path.dirname(generated), schema.source)
+    try:
+        is_stale = os.path.getmtime(source) > os.path.getmtime(generated)
+    except OSError:
+        return []
+    if not is_stale:
+        return []
+    message = (
+        f"changed after {os.path.basename(generated)} was generated from it; "
+        f"run `spockc compile {source}` and try again"
+    )
+    return [Problem(source, "", message)]
 
 
 def _prog() -> str:

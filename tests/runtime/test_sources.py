@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from types import ModuleType
 
@@ -442,3 +443,46 @@ def test_configs_may_name_a_single_file(module: ModuleType, write: Write) -> Non
 def test_args_as_one_string_is_a_type_error(module: ModuleType) -> None:
     with pytest.raises(TypeError, match="args= takes a list of strings"):
         module.ConfigArgBuilder(module.Train, args="--Train.epochs 1")
+
+
+_STALE_SOURCE = """
+@spock
+class Stale:
+    batch: int = 32
+"""
+
+
+def _touch_source(module: ModuleType, seconds: float) -> str:
+    source = os.path.join(os.path.dirname(str(module.__file__)), module._SCHEMA.source)
+    when = os.path.getmtime(str(module.__file__)) + seconds
+    os.utime(source, (when, when))
+    return source
+
+
+def test_unknown_flag_after_editing_the_source_says_to_recompile(
+    compiled: Compile,
+) -> None:
+    module = compiled(_STALE_SOURCE)
+    source = _touch_source(module, 60)
+    try:
+        with pytest.raises(ConfigError) as info:
+            module.ConfigArgBuilder(module.Stale, args=["--Stale.epochs", "3"])
+    finally:
+        _touch_source(module, -60)
+
+    [unknown, stale] = info.value.problems
+    assert unknown.where == "--Stale.epochs"
+    assert stale.where == source
+    assert "run `spockc compile" in stale.message
+
+
+def test_unknown_flag_with_an_up_to_date_module_names_only_the_flag(
+    compiled: Compile,
+) -> None:
+    module = compiled(_STALE_SOURCE)
+    _touch_source(module, -60)
+
+    with pytest.raises(ConfigError) as info:
+        module.ConfigArgBuilder(module.Stale, args=["--Stale.epochs", "3"])
+
+    assert [problem.where for problem in info.value.problems] == ["--Stale.epochs"]
