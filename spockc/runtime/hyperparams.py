@@ -61,10 +61,11 @@ class DefinitionParts:
 class _Invalid(Exception):
     """One problem with a definition; it stops checking that field."""
 
-    def __init__(self, where: str, message: str) -> None:
+    def __init__(self, where: str, message: str, missing: str = "") -> None:
         super().__init__(message)
         self.where = where
         self.message = message
+        self.missing = missing
 
 
 def build_definitions(
@@ -87,7 +88,10 @@ def build_definitions(
             else:
                 by_name[key] = _choices(spec, parts)
         except _Invalid as error:
-            problems.append(Problem(error.where, key, error.message))
+            message = error.message
+            if error.missing:
+                message += f", under {key.split('.')[0]} in a config file or as --{key}.{error.missing}"
+            problems.append(Problem(error.where, key, message))
         except DecodeError as error:
             problems.append(Problem(error.where, key, error.message))
     return Definitions(by_name), problems
@@ -103,7 +107,7 @@ def _range(spec: RangeSpec, parts: DefinitionParts) -> FloatRange | IntRange:
     elif default is not None and default.bounds is not None:
         bounds = _typed_bounds(default.bounds, kind, parts.where)
     else:
-        raise _Invalid(parts.where, "no bounds; give bounds: [low, high]")
+        raise _Invalid(parts.where, "no bounds; give bounds: [low, high]", "bounds")
     if "log_scale" in parts.parts:
         log = bool(decode(parts.parts["log_scale"], BOOL))
     else:
@@ -183,7 +187,7 @@ def _range_type(spec: RangeSpec, parts: DefinitionParts) -> ScalarKind:
     elif spec.value_type is not None:
         kind = spec.value_type
     else:
-        raise _Invalid(parts.where, "no type; give type: int or float")
+        raise _Invalid(parts.where, "no type; give type: int or float", "type")
 
     if spec.value_type is not None and kind != spec.value_type:
         message = f"type {kind} does not match RangeHyperParameter[{spec.value_type}] in the source"
@@ -228,7 +232,7 @@ def _choices(spec: ChoiceSpec, parts: DefinitionParts) -> Choices:
         for value in values:
             _check_python_choice(value, kind, where)
     else:
-        raise _Invalid(parts.where, "no choices; give choices: [a, b, ...]")
+        raise _Invalid(parts.where, "no choices; give choices: [a, b, ...]", "choices")
 
     if not values:
         raise _Invalid(where, "choices must not be empty")
@@ -255,7 +259,9 @@ def _choice_type(spec: ChoiceSpec, parts: DefinitionParts) -> ScalarKind:
     elif spec.value_type is not None:
         kind = spec.value_type
     else:
-        raise _Invalid(parts.where, f"no type; give type: one of {list(_CHOICE_TYPES)}")
+        raise _Invalid(
+            parts.where, f"no type; give type: one of {list(_CHOICE_TYPES)}", "type"
+        )
 
     if spec.value_type is not None and kind != spec.value_type:
         message = f"type {kind} does not match the type {spec.value_type} declared in the source"

@@ -139,9 +139,11 @@ def test_missing_bounds_say_how_to_give_them(c15: ModuleType) -> None:
 
     found = problems_of(lambda: builder.tuner(config()))
 
-    assert found == [
-        Problem("--Enc.lr.type", "Enc.lr", "no bounds; give bounds: [low, high]")
-    ]
+    message = (
+        "no bounds; give bounds: [low, high], "
+        "under Enc in a config file or as --Enc.lr.bounds"
+    )
+    assert found == [Problem("--Enc.lr.type", "Enc.lr", message)]
 
 
 def test_flags_complete_a_definition(c15: ModuleType) -> None:
