@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="spockc", description="Compile @spock config classes."
     )
+    parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(dest="command", required=True)
     compile_ = commands.add_parser(
         "compile", help="generate typed modules beside each source"
@@ -100,6 +101,15 @@ def _parser() -> argparse.ArgumentParser:
         "--out-dir", type=Path, default=None, help="mirror the sources' paths under DIR"
     )
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"spockc {version('spockc')}"
+    except PackageNotFoundError:
+        return "spockc (not installed)"
 
 
 def _configured_sources() -> list[Path] | None:

@@ -226,3 +226,15 @@ def test_source_that_is_not_utf8_is_an_error_without_traceback(
     )
     assert main(["compile", "conf/train.py"]) == 2
     assert "conf/train.py: error: cannot read the file" in capsys.readouterr().err
+
+
+def test_version_flag_prints_the_installed_version(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"spockc {version('spockc')}"
