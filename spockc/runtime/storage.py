@@ -29,6 +29,7 @@ from spockc.runtime.tuner_config import OptunaTunerConfig
 JOURNAL_PREFIX = "journal:"
 
 _T = TypeVar("_T")
+_Asked = TypeVar("_Asked", bound=tuple[optuna.trial.Trial, object])
 
 
 class HeartbeatStorage(Protocol):
@@ -81,6 +82,20 @@ class Heartbeats:
         self._storage = storage
         self._interval = interval
         self._beating: dict[int, threading.Event] = {}
+
+    def ask(self, study: optuna.Study, ask: Callable[[], _Asked]) -> _Asked:
+        """Return `ask()`, a trial of `study` and more, then beat for the trial.
+
+        Stale trials are failed first, so that the retry of a dead worker's
+        trial is the one this ask picks up. Optuna warns that heartbeats are
+        meant for `study.optimize`; here they are recorded, so it would mislead.
+        """
+        self.fail_stale(study)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Heartbeat of storage")
+            asked = ask()
+        self.start(asked[0]._trial_id)
+        return asked
 
     def start(self, trial_id: int) -> None:
         """Record a first heartbeat of `trial_id` now, then one every interval."""
@@ -310,12 +325,19 @@ def _retry_setup_races(config: OptunaTunerConfig, open_: Callable[[], _T]) -> _T
                 time.sleep(0.05 * 2**attempt)
                 continue
             message = f"cannot open the storage {config.storage!r}: {reason}"
+            if type(exc).__name__ in ("ArgumentError", "NoSuchModuleError"):
+                message += f"; {_STORAGE_FORMS}"
             problem = _problem("OptunaTunerConfig.storage", message)
             raise ConfigError([problem]) from None
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 _OPEN_ATTEMPTS = 8
+
+_STORAGE_FORMS = (
+    "a storage is sqlite:///PATH, postgresql+psycopg://USER@HOST:PORT/DATABASE, "
+    f"{JOURNAL_PREFIX}PATH or an Optuna storage object"
+)
 
 # Workers that open a fresh database at the same moment race to create its tables
 # (https://github.com/optuna/optuna/issues/4621); the losers see one of these:

@@ -12,6 +12,7 @@ distributions (in the generated code), building the tuned classes, and one
 
 from __future__ import annotations
 
+import functools
 import importlib
 import weakref
 from collections.abc import Callable, Collection, Mapping
@@ -153,13 +154,12 @@ class Tuner(Generic[SampledT]):
         self._finalizer()
 
     def _ask(self, fixed: Spockspace) -> tuple[Trial, SampledT]:
-        if self._heartbeats is not None:
-            # Before asking, so that the retry of a dead worker's trial is the one
-            # this ask picks up.
-            self._heartbeats.fail_stale(self._study)
-        trial, built = self._sample_fn(self._study, self._distributions, self._classes)
-        if self._heartbeats is not None:
-            self._heartbeats.start(trial._trial_id)
+        arguments = (self._study, self._distributions, self._classes)
+        if self._heartbeats is None:
+            trial, built = self._sample_fn(*arguments)
+        else:
+            ask = functools.partial(self._sample_fn, *arguments)
+            trial, built = self._heartbeats.ask(self._study, ask)
         return trial, self._space(fixed, built)
 
     def _space(self, fixed: Spockspace, built: dict[str, object]) -> SampledT:

@@ -14,6 +14,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -79,3 +80,20 @@ def storage_url(
 def worker_command(url: str, *flags: str) -> list[str]:
     """Return the command that runs one tuning worker on the study at `url`."""
     return [sys.executable, str(WORKER), "--storage", url, *flags]
+
+
+@pytest.fixture
+def iris() -> Iterator[ModuleType]:
+    """Return the iris example's generated namespace module, importing its own."""
+    for name in _GENERATED:
+        sys.modules.pop(name, None)
+    sys.path.insert(0, str(IRIS))
+    import config_spock
+
+    yield config_spock
+    sys.path.remove(str(IRIS))
+    for name in _GENERATED:
+        sys.modules.pop(name, None)
+
+
+_GENERATED = ("config_spock", "config_spock_sampler")
