@@ -9,6 +9,7 @@ with the target path, so the user's project settings apply.
 from __future__ import annotations
 
 import builtins
+import importlib.util
 import math
 import re
 from collections.abc import Sequence
@@ -125,7 +126,7 @@ def _namespace_context(module: ir.CheckedModule, target: Target) -> dict[str, ob
         "regenerate": target.regenerate,
         "source_name": module.source_name,
         "module_doc": docstring(doc),
-        "imports": _namespace_imports(module),
+        "imports": _namespace_imports(module, target),
         "all_names": sorted(names),
         "enums": [_enum_view(enum) for enum in local_enums],
         "classes": [_class_view(cls) for cls in module.classes],
@@ -136,16 +137,27 @@ def _namespace_context(module: ir.CheckedModule, target: Target) -> dict[str, ob
     }
 
 
-def _namespace_imports(module: ir.CheckedModule) -> list[str]:
+def _import_spec(spec: str, target: Target) -> str:
+    """Return how the generated module imports `spec`, which the source imports.
+
+    A relative import names a sibling of the source; generated files written
+    elsewhere (`--out-dir`) reach it through the source's package instead.
+    """
+    is_beside_source = "/" not in target.source
+    if is_beside_source or not spec.startswith(".") or target.package is None:
+        return spec
+    return importlib.util.resolve_name(spec, target.package)
+
+
+def _namespace_imports(module: ir.CheckedModule, target: Target) -> list[str]:
     imports = {"import dataclasses", "from spockc import runtime as _rt"}
     if any(enum.module is None for enum in module.enums):
         imports.add("import enum")
-    # TODO: with --out-dir, an Enum imported relatively (`from .base import Color`)
-    # is imported from the output directory, where the source is not.
     for enum in module.enums:
         if enum.module is not None:
             alias = f" as {enum.name}" if enum.imported_name != enum.name else ""
-            imports.add(f"from {enum.module} import {enum.imported_name}{alias}")
+            spec = _import_spec(enum.module, target)
+            imports.add(f"from {spec} import {enum.imported_name}{alias}")
     annotations = [text for cls in module.classes for text in class_annotations(cls)]
     uses_literal = any("Literal[" in text for text in annotations)
     if any("builtins." in text for text in annotations):

@@ -238,3 +238,43 @@ def test_version_flag_prints_the_installed_version(
 
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.strip() == f"spockc {version('spockc')}"
+
+
+def test_out_dir_imports_an_enum_of_a_sibling_module_through_the_package(
+    tmp_path: Path,
+) -> None:
+    package = tmp_path / "proj"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "base.py").write_text(
+        "import enum\nclass Color(enum.Enum):\n    red = 'red'\n"
+    )
+    (package / "config.py").write_text(
+        "from spockc import spock\nfrom .base import Color\n\n"
+        "@spock\nclass A:\n    c: Color = Color.red\n"
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spockc.compiler.cli",
+            "compile",
+            "--out-dir",
+            "gen",
+            "proj",
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+
+    program = (
+        "import gen.proj.config_spock as m\n"
+        "from proj.base import Color\n"
+        "built = m.ConfigArgBuilder(m.A, args=['--A.c', 'red']).generate()\n"
+        "assert built.A.c is Color.red, built\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
