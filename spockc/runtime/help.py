@@ -17,6 +17,7 @@ from spockc.runtime.schema import (
     MISSING,
     ChoiceDefinition,
     ChoiceSpec,
+    EnumOf,
     FieldSpec,
     ListOf,
     NestedDefault,
@@ -72,10 +73,23 @@ def help_text(prog: str, description: str, plan: Plan, built: Sequence[str]) -> 
 def _row(name: str, spec: FieldSpec | RangeSpec | ChoiceSpec) -> HelpRow:
     flag = f"--{name}.{spec.name}"
     if isinstance(spec, FieldSpec):
-        return HelpRow(flag, type_name(spec.type), _shown_default(spec), spec.help)
+        text = spec.help
+        values = _enum_values(spec.type)
+        if values:
+            text = f"{text} (one of {values})" if text else f"one of {values}"
+        return HelpRow(flag, type_name(spec.type), _shown_default(spec), text)
     shape = "range" if isinstance(spec, RangeSpec) else "choice"
     kind = f"{shape}[{spec.value_type or 'any'}]"
     return HelpRow(flag, kind, _shown_definition(spec.default), spec.help)
+
+
+def _enum_values(spec: TypeSpec) -> str:
+    """Return the values a flag of an Enum field takes, or "" for other types."""
+    if isinstance(spec, OptionalOf):
+        spec = spec.inner
+    if not isinstance(spec, EnumOf):
+        return ""
+    return ", ".join(str(member.value) for member in spec.enum)
 
 
 def _shown_default(spec: FieldSpec) -> str:

@@ -181,6 +181,7 @@ def test_help_prints_a_table_per_class_and_exits_0(
     }
     assert rows["--Train.epochs"][1:3] == ["int", "required"]
     assert rows["--Train.act"][1:3] == ["Act", "'relu'"]
+    assert rows["--Train.act"][-5:] == ["activation", "(one", "of", "relu,", "gelu)"]
     assert rows["--Train.optimizer"][1:3] == ["Optimizer", "Optimizer(lr=0.01)"]
     assert " ".join(rows["--Train.epochs"][3:]) == "passes over the data"
     assert "Unused" not in out
