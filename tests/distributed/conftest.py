@@ -15,8 +15,14 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+
+from spockc.runtime import Definitions, make_space
+from spockc.runtime.definitions import Choices, FloatRange
+from spockc.runtime.tuner_config import OptunaTunerConfig
+from spockc.runtime.tuning import Tuner
 
 ROOT = Path(__file__).resolve().parents[2]
 IRIS = ROOT / "examples" / "iris"
@@ -97,3 +103,20 @@ def iris() -> Iterator[ModuleType]:
 
 
 _GENERATED = ("config_spock", "config_spock_sampler")
+
+
+C, SOLVER = "LogisticRegressionHP.c", "LogisticRegressionHP.solver"
+DEFINITIONS = Definitions(
+    {C: FloatRange(1e-07, 10.0, log=True), SOLVER: Choices(("lbfgs", "saga"))}
+)
+
+
+def open_tuner(iris: ModuleType, config: OptunaTunerConfig) -> Tuner[Any]:
+    """Return a tuner of the iris example's tuned class, c log-uniform."""
+    return Tuner(iris._SCHEMA, ("LogisticRegressionHP",), DEFINITIONS, config)
+
+
+def fixed(iris: ModuleType) -> Any:
+    """Return the iris example's fixed space."""
+    params = iris.BasicParams(n_trials=1, max_iter=10)
+    return make_space(iris.Spockspace, {"BasicParams": params})

@@ -11,16 +11,15 @@ import threading
 import time
 import warnings
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import optuna
 import pytest
 from optuna.trial import TrialState
 
-from spockc.runtime import ConfigError, Definitions, OptunaTunerConfig, make_space
-from spockc.runtime.definitions import Choices, FloatRange
-from spockc.runtime.tuning import Tuner
+from spockc.runtime import ConfigError, OptunaTunerConfig
+
+from .conftest import SOLVER, C, fixed, open_tuner
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 # Raw Optuna, playing a dead worker, warns as heartbeats are set and asked with.
@@ -30,10 +29,6 @@ pytestmark = [
 ]
 
 HEARTBEAT, GRACE = 1, 2
-C, SOLVER = "LogisticRegressionHP.c", "LogisticRegressionHP.solver"
-DEFINITIONS = Definitions(
-    {C: FloatRange(1e-07, 10.0, log=True), SOLVER: Choices(("lbfgs", "saga"))}
-)
 DISTRIBUTIONS = {
     C: optuna.distributions.FloatDistribution(1e-07, 10.0, log=True),
     SOLVER: optuna.distributions.CategoricalDistribution(("lbfgs", "saga")),
@@ -50,15 +45,6 @@ def heartbeat_config(path: Path, **kwargs: Any) -> OptunaTunerConfig:
     }
     settings.update(kwargs)
     return OptunaTunerConfig(**settings)
-
-
-def open_tuner(iris: ModuleType, config: OptunaTunerConfig) -> Tuner[Any]:
-    return Tuner(iris._SCHEMA, ("LogisticRegressionHP",), DEFINITIONS, config)
-
-
-def fixed(iris: ModuleType) -> Any:
-    params = iris.BasicParams(n_trials=1, max_iter=10)
-    return make_space(iris.Spockspace, {"BasicParams": params})
 
 
 def beating_threads() -> list[str]:

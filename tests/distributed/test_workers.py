@@ -6,18 +6,21 @@ the builder as a user's script does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import optuna
 import pytest
+import yaml
 from optuna.trial import TrialState
 
-from .conftest import storage_url, worker_command
+from .conftest import SOLVER, C, storage_url, worker_command
 
 WORKERS = 4
 TRIALS = 5
@@ -59,13 +62,32 @@ def finish(worker: subprocess.Popen[str]) -> list[dict[str, Any]]:
 
 
 class Run:
-    """Four workers started together on a fresh storage, each telling its share."""
+    """Four workers started together on a fresh storage, each telling its share.
 
-    def __init__(self, url: str) -> None:
-        workers = start_workers(url, WORKERS, "--trials", str(TRIALS))
+    Each worker rewrites its best file after every completed trial, while this
+    process reads those files as fast as it can.
+    """
+
+    def __init__(self, url: str, folder: Path) -> None:
+        self.best = folder / "best"
+        flags = ("--trials", str(TRIALS), "--save-best", str(self.best))
+        workers = start_workers(url, WORKERS, *flags, "--trial-seconds", "0.05")
+        self.reads = read_while_running(workers, self.best)
         self.shares = [finish(worker) for worker in workers]
         self.told = [line for share in self.shares for line in share]
         self.trials = load_study(url).get_trials()
+
+
+def read_while_running(
+    workers: list[subprocess.Popen[str]], folder: Path
+) -> list[dict[str, Any]]:
+    """Return every best file read while the workers run, parsed."""
+    reads = []
+    while any(worker.poll() is None for worker in workers):
+        for path in folder.glob("*.yaml"):
+            with contextlib.suppress(FileNotFoundError):
+                reads.append(yaml.safe_load(path.read_text()) or {})
+    return reads
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite", "journal"])
@@ -74,7 +96,7 @@ def run(
 ) -> Iterator[Run]:
     folder = tmp_path_factory.mktemp(request.param)
     for url in storage_url(request.param, request, folder):
-        yield Run(url)
+        yield Run(url, folder)
 
 
 def test_four_workers_starting_together_each_tell_their_share(run):
@@ -99,6 +121,26 @@ def test_every_trial_of_the_workers_is_finished(run):
 
     assert states <= FINISHED
     assert TrialState.COMPLETE in states
+
+
+def test_best_files_read_while_workers_rewrite_them_are_whole(run):
+    assert run.reads
+    assert all(
+        set(read) == {"BasicParams", "LogisticRegressionHP"} for read in run.reads
+    )
+
+
+def test_each_worker_best_file_holds_a_completed_trial(run):
+    completed = [
+        {"c": trial.params[C], "solver": trial.params[SOLVER]}
+        for trial in run.trials
+        if trial.state == TrialState.COMPLETE
+    ]
+
+    files = [yaml.safe_load(path.read_text()) for path in run.best.glob("*.yaml")]
+
+    assert len(files) == WORKERS
+    assert all(file["LogisticRegressionHP"] in completed for file in files)
 
 
 # --- a worker killed mid-trial -----------------------------------------------------
