@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
+    if args.spock_python and os.path.exists(args.spock_python):
+        # Children run in other folders: a relative path would not find it there.
+        args.spock_python = os.path.abspath(args.spock_python)
     settings = suite.Settings(
         work=args.work.resolve(),
         sizes=sizes,

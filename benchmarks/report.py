@@ -13,6 +13,7 @@ from benchmarks.suite import ROOT, Figures
 # The targets named by the runtime and tuning issues, checked in the headline.
 IMPORT_TARGET_MS = 40.0
 BUILD_SPEEDUP_TARGET = 20.0
+BUILD_TARGET_SIZES = ("medium", "large")
 TUNING_RATIO_TARGET = 1.15
 TUNING_RSS_TARGET_MB = 120.0
 
@@ -209,13 +210,18 @@ def headline(figures: Figures) -> list[str]:
         ):
             wall_x = of_medians(theirs[key], ours[key]) or 0.0
             cpu_x = of_medians(theirs[cpu], ours[cpu]) or 0.0
+            verdict = _met(min(wall_x, cpu_x) >= BUILD_SPEEDUP_TARGET)
+            checked = size in BUILD_TARGET_SIZES
             parts.append(
-                f"{label} {wall_x:.1f}x wall ({cpu_x:.1f}x CPU): "
-                f"{_met(min(wall_x, cpu_x) >= BUILD_SPEEDUP_TARGET)}"
+                f"{label} {wall_x:.1f}x wall ({cpu_x:.1f}x CPU)"
+                + (f": {verdict}" if checked else "")
             )
+        target = f" (target >= {BUILD_SPEEDUP_TARGET:.0f}x)"
         lines.append(
-            f"- build ({size}), spockc faster than spock-config by (target >= "
-            f"{BUILD_SPEEDUP_TARGET:.0f}x): " + "; ".join(parts)
+            f"- build ({size}), spockc faster than spock-config by"
+            + (target if size in BUILD_TARGET_SIZES else "")
+            + ": "
+            + "; ".join(parts)
         )
     for row in figures.tuning:
         ratio = of_medians(row["impl_us"], row["raw_us"]) or 0.0
