@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import math
 import threading
 import time
 import warnings
@@ -82,15 +83,18 @@ class Heartbeats:
         self._storage = storage
         self._interval = interval
         self._beating: dict[int, threading.Event] = {}
+        self._failed_stale_at = -math.inf
 
     def ask(self, study: optuna.Study, ask: Callable[[], _Asked]) -> _Asked:
         """Return `ask()`, a trial of `study` and more, then beat for the trial.
 
-        Stale trials are failed first, so that the retry of a dead worker's
+        Stale trials are failed first, at most once an interval (a trial goes
+        stale only after the grace period), so that the retry of a dead worker's
         trial is the one this ask picks up. Optuna warns that heartbeats are
         meant for `study.optimize`; here they are recorded, so it would mislead.
         """
-        self.fail_stale(study)
+        if time.monotonic() - self._failed_stale_at >= self._interval:
+            self.fail_stale(study)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Heartbeat of storage")
             asked = ask()
@@ -124,6 +128,7 @@ class Heartbeats:
 
     def fail_stale(self, study: optuna.Study) -> None:
         """Tell FAIL to running trials of dead workers; retry them if configured."""
+        self._failed_stale_at = time.monotonic()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             optuna.storages.fail_stale_trials(study)
