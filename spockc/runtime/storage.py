@@ -46,8 +46,8 @@ class HeartbeatStorage(Protocol):
 def open_study(config: OptunaTunerConfig) -> tuple[optuna.Study, Heartbeats | None]:
     """Create or load the study of `config`; return it with its heartbeats, if any.
 
-    Workers that open a fresh database at the same moment race to create its
-    tables; the losers wait a little and try again.
+    Workers that open a fresh database at the same moment take turns to create
+    its tables, and try again if they still lose a race.
     """
     _check_objects(config)
     storage = _retry_setup_races(config, lambda: _open_storage(config))
@@ -231,8 +231,8 @@ def _setup_lock(url: str) -> Iterator[None]:
     if url.startswith("postgresql"):
         with _postgres_lock(url):
             yield
-    elif url.startswith("sqlite:///"):
-        with _file_lock(url.removeprefix("sqlite:///")):
+    elif url.startswith("sqlite:"):
+        with _file_lock(_sqlite_path(url)):
             yield
     else:
         yield
@@ -271,8 +271,23 @@ def _postgres_lock(url: str) -> Iterator[None]:
         engine.dispose()
 
 
+def _sqlite_path(url: str) -> str | None:
+    """Return the file of an SQLite URL, or None for memory or a bad URL."""
+    import sqlalchemy
+
+    try:
+        database = sqlalchemy.engine.make_url(url).database
+    except sqlalchemy.exc.ArgumentError:
+        return None  # Optuna reports it
+    return database if database and database != ":memory:" else None
+
+
 @contextlib.contextmanager
-def _file_lock(path: str) -> Iterator[None]:
+def _file_lock(path: str | None) -> Iterator[None]:
+    if path is None:
+        yield
+        return
+
     try:
         import fcntl
 

@@ -105,7 +105,14 @@ def test_journal_in_a_missing_folder_is_an_error_naming_it(iris, tmp_path):
     assert f"cannot open the journal file {str(missing)!r}" in problem.message
 
 
-def test_sqlite_setup_lock_leaves_no_file_beside_the_database(iris, tmp_path):
-    tell_one(iris, resumable(f"sqlite:///{tmp_path / 'study.db'}"), 0.5)
+@pytest.mark.parametrize("query", ["", "?timeout=30"])
+def test_sqlite_setup_lock_leaves_no_file_beside_the_database(iris, tmp_path, query):
+    tell_one(iris, resumable(f"sqlite:///{tmp_path / 'study.db'}{query}"), 0.5)
 
     assert [path.name for path in tmp_path.iterdir()] == ["study.db"]
+
+
+def test_sqlite_in_memory_url_opens_a_study(iris):
+    tuner = tell_one(iris, resumable("sqlite:///:memory:"), 0.5)
+
+    assert [trial.value for trial in tuner.study.get_trials()] == [0.5]
