@@ -126,19 +126,27 @@ def test_close_stops_heartbeats_of_untold_trials(iris, tmp_path):
     assert [trial.state for trial in tuner.study.get_trials()] == [TrialState.FAIL]
 
 
-def test_stale_trial_of_a_dead_worker_is_failed_when_a_tuner_opens(iris, tmp_path):
-    dead = dead_worker_trial(tmp_path / "s.db")
-    time.sleep(GRACE + 1.5)
+@pytest.fixture(scope="module")
+def stale(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Return studies of dead workers, by test, once their grace period is over."""
+    folder = tmp_path_factory.mktemp("stale")
+    studies = {name: folder / f"{name}.db" for name in ("open", "retry", "no-retry")}
+    dead = {name: (path, dead_worker_trial(path)) for name, path in studies.items()}
+    time.sleep(GRACE + 1.5)  # one wait for all the tests that need it
+    return dead
 
-    tuner = open_tuner(iris, heartbeat_config(tmp_path / "s.db"))
+
+def test_stale_trial_of_a_dead_worker_is_failed_when_a_tuner_opens(iris, stale):
+    path, dead = stale["open"]
+
+    tuner = open_tuner(iris, heartbeat_config(path))
 
     assert tuner.study.trials[dead.number].state == TrialState.FAIL
 
 
-def test_stale_trial_is_retried_by_the_next_sample(iris, tmp_path):
-    dead = dead_worker_trial(tmp_path / "s.db")
-    time.sleep(GRACE + 1.5)
-    config = heartbeat_config(tmp_path / "s.db", retry_stale_trials=1)
+def test_stale_trial_is_retried_by_the_next_sample(iris, stale):
+    path, dead = stale["retry"]
+    config = heartbeat_config(path, retry_stale_trials=1)
 
     hp = open_tuner(iris, config).sample(fixed(iris))
 
@@ -148,10 +156,9 @@ def test_stale_trial_is_retried_by_the_next_sample(iris, tmp_path):
     )
 
 
-def test_stale_trial_is_not_retried_without_retry_stale_trials(iris, tmp_path):
-    dead_worker_trial(tmp_path / "s.db")
-    time.sleep(GRACE + 1.5)
-    tuner = open_tuner(iris, heartbeat_config(tmp_path / "s.db"))
+def test_stale_trial_is_not_retried_without_retry_stale_trials(iris, stale):
+    path, _ = stale["no-retry"]
+    tuner = open_tuner(iris, heartbeat_config(path))
 
     tuner.sample(fixed(iris))
 
