@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             suite.measure_imports(settings, cases, figures)
         elif step == "build":
             suite.measure_builds(settings, cases, figures)
+            suite.profile_build(cases, figures)
         elif step == "tuning":
             suite.measure_tuning(settings, cases, figures)
         else:

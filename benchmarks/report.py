@@ -191,6 +191,37 @@ def compile_table(figures: Figures) -> list[str]:
     return lines
 
 
+def breakdown_tables(figures: Figures) -> list[str]:
+    """Where spockc's import and build time go, as Markdown lines."""
+    lines = [
+        "Import of the generated module, by module (`python -X importtime`, "
+        "medians; own time excludes the modules it imports):",
+        "",
+        "| module | own ms | cumulative ms |",
+        "| --- | --- | --- |",
+    ]
+    for row in figures.import_breakdown:
+        lines.append(
+            f"| {row['module']} | {row['own_ms']:.1f} | {row['cumulative_ms']:.1f} |"
+        )
+    build = figures.build_breakdown
+    if build:
+        lines += [
+            "",
+            f"A later build at size {build['size']}, by source file (cProfile over "
+            f"{build['calls']} calls, own time of each function summed per file; "
+            "profiling inflates the absolute numbers):",
+            "",
+            "| file | ms per call | share |",
+            "| --- | --- | --- |",
+        ]
+        for row in build["rows"][:10]:
+            lines.append(
+                f"| {row['file']} | {row['ms_per_call']:.2f} | {row['share']:.0%} |"
+            )
+    return lines
+
+
 def headline(figures: Figures) -> list[str]:
     """Return the headline lines: each target, the measured value, met or not."""
     lines = []
@@ -307,6 +338,10 @@ def render(
         "## 4. Compile time and generated size against class count (spockc only)",
         "",
         *compile_table(figures),
+        "",
+        "## 5. Where spockc's time goes",
+        "",
+        *breakdown_tables(figures),
     ]
     if plot:
         lines += ["", f"![build and compile time against class count]({plot})"]

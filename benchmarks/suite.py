@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.breakdown import build_breakdown, import_breakdown
 from benchmarks.inputs import SIZES, Case, generated_source, write_case
 from benchmarks.measure import Process, Stats, run_child, run_process
 
@@ -47,6 +48,8 @@ class Figures:
     tuning: list[dict[str, Any]] = field(default_factory=list)
     memory: list[dict[str, Any]] = field(default_factory=list)
     compiles: list[dict[str, Any]] = field(default_factory=list)
+    import_breakdown: list[dict[str, Any]] = field(default_factory=list)
+    build_breakdown: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -153,6 +156,9 @@ def measure_imports(
             ),
         }
     results = alternate(settings.repeats, runs, settings.warm_up)
+    figures.import_breakdown = import_breakdown(
+        settings.python, settings.work, f"{case.module}_spock", settings.repeats
+    )[:12]
 
     bare: dict[str, float] = {}
     bare_cpu: dict[str, float] = {}
@@ -224,6 +230,13 @@ def measure_builds(
                     "rss_mb": stats([p.rss_mb for p in whole]),
                 }
             )
+
+
+def profile_build(cases: dict[str, Case], figures: Figures) -> None:
+    """Profile spockc's steady-state build at the largest size up to 200 classes."""
+    sizes = [name for name in cases if SIZES[name] <= 200]
+    largest = max(sizes, key=lambda name: SIZES[name])
+    figures.build_breakdown = build_breakdown(cases[largest])
 
 
 def _builder_run(

@@ -98,3 +98,14 @@ def test_smoke_report_names_the_machine_and_the_command(smoke_run: Any) -> None:
     assert "- machine: " in text
     assert "--smoke" in text
     assert "- spockc environment: Python 3." in text
+
+
+def test_smoke_breakdown_names_the_generated_module_and_runtime_files(
+    smoke_run: Any,
+) -> None:
+    _, figures = smoke_run
+    modules = [row["module"] for row in figures["import_breakdown"]]
+    assert "bench_small_spock" in modules
+    files = [row["file"] for row in figures["build_breakdown"]["rows"]]
+    assert any(name.startswith("spockc/runtime/") for name in files)
+    assert sum(row["share"] for row in figures["build_breakdown"]["rows"]) > 0.99
