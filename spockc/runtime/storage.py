@@ -142,6 +142,8 @@ def _beat(
             if storage.get_trial(trial_id).state.is_finished():
                 break
             storage.record_heartbeat(trial_id)
+        except KeyError:  # the trial, or its study, was deleted
+            break
         except Exception:  # a lost connection: try again at the next beat
             continue
     stop.set()
@@ -302,10 +304,14 @@ def _file_lock(path: str | None) -> Iterator[None]:
 
 
 def _missing_driver(url: str, exc: ImportError) -> Problem:
-    driver = getattr(exc.__cause__, "name", None) or "of this URL"
+    # SQLAlchemy raises the driver's own ImportError; Optuna wraps it.
+    driver = exc.name or getattr(exc.__cause__, "name", None) or "of this URL"
     message = f"the database driver {driver} is not installed"
     if url.startswith("postgresql"):
-        message += "; install it with: pip install 'spockc[postgres]'"
+        message += (
+            "; for postgresql+psycopg:// URLs, install spockc's extra: "
+            "pip install 'spockc[postgres]'"
+        )
     return _problem("OptunaTunerConfig.storage", message)
 
 

@@ -79,6 +79,7 @@ def test_journal_storage_object_is_used_as_given(iris, tmp_path):
             "mysql+mysqldb://user@host/db",
             "the database driver MySQLdb is not installed",
         ),
+        ("postgresql+pg8000://user@host/db", "driver pg8000 is not installed; for"),
         (
             "postgresql+psycopg://postgres@127.0.0.1:1/none",
             "cannot open the storage 'postgresql+psycopg://postgres@127.0.0.1:1/none'",
