@@ -10,17 +10,19 @@ default < a nested default's source arguments < the class's own section and flag
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from spockc.runtime.decode import (
     NULL_WORDS,
     DecodeError,
+    Decoder,
     NestedRef,
     RawMap,
     RawScalar,
     RawValue,
     decode,
+    decoder,
 )
 from spockc.runtime.errors import Problem
 from spockc.runtime.schema import (
@@ -58,20 +60,21 @@ TunedSpec = RangeSpec | ChoiceSpec
 class FieldPlan:
     """What building needs to know about one fixed field, computed once."""
 
-    __slots__ = ("default", "has_nested", "is_mutable", "name", "spec")
+    __slots__ = ("copy", "default", "has_nested", "name", "spec")
 
     def __init__(self, spec: FieldSpec, default: object) -> None:
         self.name = spec.name
         self.spec = spec
         self.default = default
-        self.is_mutable = _is_mutable(spec.type)
+        self.copy = _copier(spec.type)
+        """How to copy a value before an instance holds it; None: keep it."""
         self.has_nested = bool(_nested_names(spec.type))
 
 
 class ClassPlan:
     """One class of the schema, with its fields looked up by name."""
 
-    __slots__ = ("fields", "fixed", "nested", "spec", "tuned")
+    __slots__ = ("decoders", "fields", "fixed", "nested", "spec", "tuned")
 
     def __init__(self, spec: ClassSpec) -> None:
         self.spec = spec
@@ -82,6 +85,9 @@ class ClassPlan:
             _field_plan(f) for f in spec.fields if isinstance(f, FieldSpec)
         )
         self.tuned = tuple(f for f in spec.fields if not isinstance(f, FieldSpec))
+        self.decoders: Mapping[str, Decoder] = {
+            plan.name: decoder(plan.spec.type) for plan in self.fixed
+        }
         names = {name for plan in self.fixed for name in _nested_names(plan.spec.type)}
         self.nested = tuple(sorted(names))
 
@@ -89,7 +95,7 @@ class ClassPlan:
 class Plan:
     """Everything about a schema the builder looks up, computed once."""
 
-    __slots__ = ("by_type", "classes", "flags", "owners", "schema")
+    __slots__ = ("_closures", "by_type", "classes", "flags", "owners", "schema")
 
     def __init__(self, schema: Schema[Any, Any]) -> None:
         self.schema = schema
@@ -102,9 +108,20 @@ class Plan:
         self.by_type = {spec.cls: spec.name for spec in schema.classes}
         self.flags: dict[str, bool] = {}
         """Filled by `flag_table` on first use."""
+        self._closures: dict[tuple[type, ...], tuple[str, ...]] = {}
 
-    def closure(self, classes: Iterable[type]) -> list[str]:
+    def closure(self, classes: Sequence[type]) -> list[str]:
         """Return the names of `classes` and every class nested in them, in order."""
+        key = tuple(classes)
+        try:
+            found = self._closures.get(key)
+        except TypeError:  # something unhashable: `_closure` says what is wrong
+            return self._closure(key)
+        if found is None:
+            found = self._closures[key] = tuple(self._closure(key))
+        return list(found)
+
+    def _closure(self, classes: Iterable[type]) -> list[str]:
         wanted: set[str] = set()
         pending: list[str] = []
         for cls in classes:
@@ -157,6 +174,30 @@ def _is_mutable(spec: TypeSpec) -> bool:
     if isinstance(spec, TupleOf):
         return any(_is_mutable(item) for item in spec.items)
     return False
+
+
+def _copier(spec: TypeSpec) -> Callable[[Any], object] | None:
+    """Return how to copy a value of `spec`: None when it cannot be changed.
+
+    A list or dict of values that cannot be changed needs only a shallow copy;
+    anything deeper is deep-copied.
+    """
+    if not _is_mutable(spec):
+        return None
+    inner = unwrap(spec)
+    if isinstance(inner, ListOf) and not _is_mutable(inner.item):
+        return _copy_list
+    if isinstance(inner, DictOf) and not _is_mutable(inner.value):
+        return _copy_dict
+    return copy.deepcopy
+
+
+def _copy_list(value: Any) -> object:
+    return value.copy() if type(value) is list else copy.deepcopy(value)
+
+
+def _copy_dict(value: Any) -> object:
+    return value.copy() if type(value) is dict else copy.deepcopy(value)
 
 
 def unwrap(spec: TypeSpec) -> TypeSpec:
@@ -239,6 +280,22 @@ class Gathered:
 
     def set(self, name: str, field_name: str, raw: RawValue, where: str) -> None:
         """Decode and record one value of `name.field_name`."""
+        klass = self.plan.classes[name]
+        fixed = klass.decoders.get(field_name)
+        if fixed is not None:
+            try:
+                value = fixed(raw)
+            except DecodeError as error:
+                key = f"{name}.{field_name}"
+                self.problems.append(Problem(error.where, key, error.message))
+                self.failed.add(key)
+                return
+            self.values.setdefault(name, {})[field_name] = (value, where)
+            return
+        self._set_tuned(name, field_name, raw, where)
+
+    def _set_tuned(self, name: str, field_name: str, raw: RawValue, where: str) -> None:
+        """Record a value, or definition parts, of a tuned (or unknown) field."""
         key = f"{name}.{field_name}"
         spec = self.plan.classes[name].fields.get(field_name)
         if spec is None:
@@ -398,6 +455,13 @@ class Builder:
         kwargs: dict[str, object] = {}
         complete = True
         for plan in klass.fixed:
+            if plain and not plan.has_nested:
+                # The common case, inline: a given value or the default, copied.
+                found = given.get(plan.name)
+                value = plan.default if found is None else found[0]
+                if value is not MISSING:
+                    kwargs[plan.name] = value if plan.copy is None else plan.copy(value)
+                    continue
             value = self._value(name, plan, given, under, over)
             if value is MISSING:
                 complete = False
@@ -438,8 +502,8 @@ class Builder:
             return MISSING
         if plan.has_nested:
             return self._resolve(value, plan.spec.type)
-        if plan.is_mutable:
-            return copy.deepcopy(value)
+        if plan.copy is not None:
+            return plan.copy(value)
         return value
 
     def _resolve(self, value: object, spec: TypeSpec) -> object:

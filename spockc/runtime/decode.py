@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from spockc.runtime.schema import (
     DictOf,
@@ -169,6 +169,124 @@ def decode(raw: RawValue, spec: TypeSpec) -> object:
     if isinstance(spec, DictOf):
         return _decode_dict(raw, spec)
     return _decode_nested(raw, spec)
+
+
+Decoder = Callable[[RawValue], object]
+
+
+def decoder(spec: TypeSpec) -> Decoder:
+    """Return a function equal to `decode(raw, spec)`, faster on common values.
+
+    The builder makes one per field, once per schema. Each takes a shortcut for
+    the values most config files hold (plain decimal numbers, words, lists of
+    them) and hands everything else, errors included, to `decode`, so results
+    and messages are the same.
+    """
+    if isinstance(spec, OptionalOf):
+        return _optional_decoder(spec, decoder(spec.inner))
+    if isinstance(spec, Scalar):
+        return _SCALAR_DECODERS[spec.kind](spec)
+    if isinstance(spec, EnumOf):
+        return _enum_decoder(spec)
+    if isinstance(spec, ListOf):
+        return _list_decoder(spec, decoder(spec.item))
+    return lambda raw: decode(raw, spec)
+
+
+def _optional_decoder(spec: OptionalOf, inner: Decoder) -> Decoder:
+    def run(raw: RawValue) -> object:
+        if type(raw) is RawScalar and raw.plain and raw.text in NULL_WORDS:
+            return None
+        return inner(raw)
+
+    return run
+
+
+def _str_decoder(spec: Scalar) -> Decoder:
+    def run(raw: RawValue) -> object:
+        if type(raw) is RawScalar and not (raw.plain and raw.text in NULL_WORDS):
+            return raw.text
+        return decode(raw, spec)
+
+    return run
+
+
+def _int_decoder(spec: Scalar) -> Decoder:
+    def run(raw: RawValue) -> object:
+        # Plain decimal digits without a leading zero; the rest takes `decode`.
+        if type(raw) is RawScalar:
+            text = raw.text
+            short = len(text) < _SHORT
+            if short and text.isdigit() and text.isascii() and text[0] != "0":
+                return int(text)
+        return decode(raw, spec)
+
+    return run
+
+
+def _float_decoder(spec: Scalar) -> Decoder:
+    def run(raw: RawValue) -> object:
+        # Digits with at most one point (`0.25`, `5.`, `.5`, `7`); else `decode`.
+        if type(raw) is RawScalar:
+            text = raw.text
+            digits = text.replace(".", "", 1)
+            if len(text) < _SHORT and digits.isdigit() and text.isascii():
+                return float(text)
+        return decode(raw, spec)
+
+    return run
+
+
+def _bool_decoder(spec: Scalar) -> Decoder:
+    def run(raw: RawValue) -> object:
+        if type(raw) is RawScalar:
+            lowered = raw.text.lower()
+            if lowered in TRUE_WORDS:
+                return True
+            if lowered in FALSE_WORDS:
+                return False
+        return decode(raw, spec)
+
+    return run
+
+
+_SHORT = 20
+"""Longer numbers take `decode`, which knows the limits of int and float."""
+
+_SCALAR_DECODERS: dict[str, Callable[[Scalar], Decoder]] = {
+    "str": _str_decoder,
+    "int": _int_decoder,
+    "float": _float_decoder,
+    "bool": _bool_decoder,
+}
+
+
+def _enum_decoder(spec: EnumOf) -> Decoder:
+    # Members are looked up by text only when every value is a str (the first
+    # member wins, as in `_decode_enum`); nulls and misses take `decode`.
+    by_text: dict[str, enum.Enum] = {}
+    for member in spec.enum:
+        if not isinstance(member.value, str):
+            return lambda raw: decode(raw, spec)
+        by_text.setdefault(member.value, member)
+
+    def run(raw: RawValue) -> object:
+        if type(raw) is RawScalar and not (raw.plain and raw.text in NULL_WORDS):
+            member = by_text.get(raw.text)
+            if member is not None:
+                return member
+        return decode(raw, spec)
+
+    return run
+
+
+def _list_decoder(spec: ListOf, item: Decoder) -> Decoder:
+    def run(raw: RawValue) -> object:
+        if type(raw) is RawList:
+            return [item(value) for value in raw.items]
+        return decode(raw, spec)
+
+    return run
 
 
 def _decode_scalar(raw: RawScalar, spec: Scalar) -> object:
