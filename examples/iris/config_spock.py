@@ -7,7 +7,6 @@ Parameters of the iris logistic-regression tuning example.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Literal
 
 from spockc import runtime as _rt
@@ -22,9 +21,10 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class BasicParams:
+class BasicParams(_rt.ConfigClass):
     """Fixed parameters of a tuning run."""
+
+    __slots__ = ("max_iter", "n_trials")
 
     n_trials: int
     """how many Optuna trials to run"""
@@ -33,9 +33,10 @@ class BasicParams:
     """iteration limit of each logistic-regression fit (default: 150)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class LogisticRegressionHP:
+class LogisticRegressionHP(_rt.ConfigClass):
     """Hyper-parameters of the logistic regression."""
+
+    __slots__ = ("c", "solver")
 
     c: float
     """inverse regularisation strength; bounds come from the config file"""
@@ -44,16 +45,18 @@ class LogisticRegressionHP:
     """the optimisation algorithm"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of config.py, as `generate()` returns them."""
+
+    __slots__ = ("BasicParams",)
 
     BasicParams: BasicParams
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class SampledSpockspace(Spockspace):
     """The fixed classes and one sample of the tuned classes, from `sample()`."""
+
+    __slots__ = ("LogisticRegressionHP",)
 
     LogisticRegressionHP: LogisticRegressionHP
 

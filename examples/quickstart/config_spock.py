@@ -7,7 +7,6 @@ Fixed parameters of a small training program: no tuning.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 
 from spockc import runtime as _rt
@@ -29,9 +28,10 @@ class Activation(enum.Enum):
     gelu = "gelu"
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Optimizer:
+class Optimizer(_rt.ConfigClass):
     """How the weights are updated."""
+
+    __slots__ = ("betas", "lr")
 
     lr: float
     """learning rate (default: 0.001)"""
@@ -40,9 +40,10 @@ class Optimizer:
     """Adam's two decay rates (default: (0.9, 0.999))"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Train:
+class Train(_rt.ConfigClass):
     """One training run."""
+
+    __slots__ = ("act", "clip", "epochs", "hidden", "optimizer", "shuffle")
 
     epochs: int
     """passes over the data"""
@@ -63,9 +64,10 @@ class Train:
     """optimiser settings (default: Optimizer(lr=0.01))"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of config.py, as `generate()` returns them."""
+
+    __slots__ = ("Optimizer", "Train")
 
     Optimizer: Optimizer
     Train: Train

@@ -132,6 +132,8 @@ def _namespace_context(module: ir.CheckedModule, target: Target) -> dict[str, ob
         "classes": [_class_view(cls) for cls in module.classes],
         "fixed": fixed,
         "tuned": tuned,
+        "fixed_slots": slots_literal(fixed),
+        "tuned_slots": slots_literal(tuned),
         "sampled_space": "SampledSpockspace" if tuned else "Spockspace",
         "sampler": 'f"{__name__}_sampler"' if tuned else "None",
     }
@@ -150,7 +152,7 @@ def _import_spec(spec: str, target: Target) -> str:
 
 
 def _namespace_imports(module: ir.CheckedModule, target: Target) -> list[str]:
-    imports = {"import dataclasses", "from spockc import runtime as _rt"}
+    imports = {"from spockc import runtime as _rt"}
     if any(enum.module is None for enum in module.enums):
         imports.add("import enum")
     for enum in module.enums:
@@ -211,7 +213,25 @@ def _class_view(cls: ir.CheckedClass) -> dict[str, object]:
         "help": literal(cls.help) if cls.help else "",
         "is_tuner": cls.is_tuner,
         "fields": fields,
+        "slots": slots_literal([field.name for field in cls.fields]),
     }
+
+
+def slots_literal(names: Sequence[str]) -> str:
+    """Return a `__slots__` tuple of `names`, sorted as ruff's RUF023 wants them.
+
+    The runtime orders fields by their annotations, so the slots' order is free;
+    ruff sorts by code point, comparing runs of digits as numbers.
+    """
+    ordered = sorted(names, key=_natural_key)
+    return (
+        f"({', '.join(repr(name) for name in ordered)}{',' if len(names) == 1 else ''})"
+    )
+
+
+def _natural_key(name: str) -> list[tuple[int, int, str]]:
+    chunks = re.findall(r"\d+|\D+", name)
+    return [(0, int(c), c) if c.isdigit() else (1, 0, c) for c in chunks]
 
 
 def _field_doc(field: ir.CheckedField, is_tuner: bool) -> str:

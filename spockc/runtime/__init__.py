@@ -1,13 +1,15 @@
 """What generated modules import: the schema vocabulary and the builder.
 
-Generated namespace modules describe their classes with the names below and
-subclass `ConfigArgBuilder`; generated sampler modules read `Definitions`. This
+Generated namespace modules derive their classes from `ConfigClass` and
+`Spockspace`, describe them with the names below and subclass
+`ConfigArgBuilder`; generated sampler modules read `Definitions`. This
 package never imports libcst or jinja2, and imports optuna only when tuning.
 """
 
 from spockc.runtime.builder import ConfigArgBuilder, SpockBuilder, TunerStatus
 from spockc.runtime.definitions import Choices, Definitions, FloatRange, IntRange
 from spockc.runtime.errors import ConfigError, Problem
+from spockc.runtime.frozen import ConfigClass
 from spockc.runtime.schema import (
     BOOL,
     FLOAT,
@@ -45,6 +47,7 @@ __all__ = [
     "Choices",
     "ClassSpec",
     "ConfigArgBuilder",
+    "ConfigClass",
     "ConfigError",
     "Definitions",
     "DictOf",

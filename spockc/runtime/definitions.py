@@ -8,41 +8,56 @@ the command line, validates it, and hands the result to the generated
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from spockc.runtime.frozen import Frozen, assign
 
 
-@dataclass(frozen=True, slots=True)
-class FloatRange:
+class FloatRange(Frozen):
     """A validated float range: `low <= high`, `low > 0` with log, no step with log."""
 
+    __slots__ = ("high", "log", "low", "step")
     low: float
     high: float
-    log: bool = False
-    step: float | None = None
+    log: bool
+    step: float | None
+
+    def __init__(
+        self, low: float, high: float, log: bool = False, step: float | None = None
+    ) -> None:
+        assign(self, low, high, log, step)
 
 
-@dataclass(frozen=True, slots=True)
-class IntRange:
+class IntRange(Frozen):
     """A validated int range: `low <= high`, `low >= 1` with log, step 1 with log."""
 
+    __slots__ = ("high", "log", "low", "step")
     low: int
     high: int
-    log: bool = False
-    step: int = 1
+    log: bool
+    step: int
+
+    def __init__(self, low: int, high: int, log: bool = False, step: int = 1) -> None:
+        assign(self, low, high, log, step)
 
 
-@dataclass(frozen=True, slots=True)
-class Choices:
+class Choices(Frozen):
     """A validated, non-empty tuple of choices, all of the declared type."""
 
+    __slots__ = ("choices",)
     choices: tuple[bool | int | float | str | None, ...]
 
+    def __init__(self, choices: tuple[bool | int | float | str | None, ...]) -> None:
+        assign(self, choices)
 
-@dataclass(frozen=True, slots=True)
-class Definitions:
+
+class Definitions(Frozen):
     """The final definition of every tuned field, keyed by `Class.field`."""
 
+    __slots__ = ("by_name",)
     by_name: Mapping[str, FloatRange | IntRange | Choices]
+
+    def __init__(self, by_name: Mapping[str, FloatRange | IntRange | Choices]) -> None:
+        assign(self, by_name)
 
     def range(self, name: str) -> FloatRange | IntRange:
         """Return the range of `name`, whichever its type."""

@@ -7,20 +7,24 @@ them travel together in one `ConfigError`, so the user sees everything at once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from spockc.runtime.frozen import Frozen, assign
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Frozen):
     """One thing wrong with the user's input, and where it was found.
 
     `where` is `file:line` for a config file, `--Class.field` for a flag, or empty
     when the problem has no single place (a required value given nowhere).
     """
 
+    __slots__ = ("key", "message", "where")
     where: str
     key: str
     message: str
+
+    def __init__(self, where: str, key: str, message: str) -> None:
+        assign(self, where, key, message)
 
     def __str__(self) -> str:
         parts = [part for part in (self.where, self.key) if part]

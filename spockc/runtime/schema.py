@@ -3,24 +3,29 @@
 The compiler emits one `Schema` per source file: every config class with its
 fields, each field's declared type as a `TypeSpec`, its default and help text.
 The runtime reads config files and the command line against it; nothing here
-inspects classes by reflection.
+inspects classes by reflection. The classes are `Frozen` values rather than
+dataclasses, to keep importing a generated module cheap.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+from spockc.runtime.frozen import Frozen, assign, dataclass_transform
 
 ScalarKind = Literal["bool", "int", "float", "str"]
 
 
-@dataclass(frozen=True, slots=True)
-class Scalar:
+class Scalar(Frozen):
     """A `bool`, `int`, `float` or `str` value."""
 
+    __slots__ = ("kind",)
     kind: ScalarKind
+
+    def __init__(self, kind: ScalarKind) -> None:
+        assign(self, kind)
 
 
 BOOL = Scalar("bool")
@@ -29,47 +34,65 @@ FLOAT = Scalar("float")
 STR = Scalar("str")
 
 
-@dataclass(frozen=True, slots=True)
-class ListOf:
+class ListOf(Frozen):
     """A `list` whose items all have one type."""
 
+    __slots__ = ("item",)
     item: TypeSpec
 
+    def __init__(self, item: TypeSpec) -> None:
+        assign(self, item)
 
-@dataclass(frozen=True, slots=True)
-class TupleOf:
+
+class TupleOf(Frozen):
     """A `tuple`: fixed length with one type per item, or `variadic` (`T, ...`)."""
 
+    __slots__ = ("items", "variadic")
     items: tuple[TypeSpec, ...]
-    variadic: bool = False
+    variadic: bool
+
+    def __init__(self, items: tuple[TypeSpec, ...], variadic: bool = False) -> None:
+        assign(self, items, variadic)
 
 
-@dataclass(frozen=True, slots=True)
-class DictOf:
+class DictOf(Frozen):
     """A `dict` with `str` keys and values of one type."""
 
+    __slots__ = ("value",)
     value: TypeSpec
 
+    def __init__(self, value: TypeSpec) -> None:
+        assign(self, value)
 
-@dataclass(frozen=True, slots=True)
-class OptionalOf:
+
+class OptionalOf(Frozen):
     """A value of `inner` type, or None."""
 
+    __slots__ = ("inner",)
     inner: TypeSpec
 
+    def __init__(self, inner: TypeSpec) -> None:
+        assign(self, inner)
 
-@dataclass(frozen=True, slots=True)
-class EnumOf:
+
+class EnumOf(Frozen):
     """A member of an Enum; config files and flags give its value."""
 
-    enum: type[enum.Enum]
+    __slots__ = ("enum",)
+    enum: type[Enum]
+
+    def __init__(self, enum: type[Enum]) -> None:
+        assign(self, enum)
 
 
-@dataclass(frozen=True, slots=True)
-class NestedOf:
+class NestedOf(Frozen):
     """An instance of another config class of the same schema, named here."""
 
+    __slots__ = ("name",)
     name: str
+
+    def __init__(self, name: str) -> None:
+        assign(self, name)
 
 
 TypeSpec = Scalar | ListOf | TupleOf | DictOf | OptionalOf | EnumOf | NestedOf
@@ -86,47 +109,68 @@ MISSING: Any = _Missing()
 """The default of a field that has none: the user must give a value."""
 
 
-@dataclass(frozen=True, slots=True)
-class NestedDefault:
+class NestedDefault(Frozen):
     """A nested default written as an instance, `Layer(width=64)`, or as the class.
 
     `kwargs` keeps the arguments written in the source; the fields it leaves out
     take their class defaults and values from the class's own config section.
     """
 
-    kwargs: Mapping[str, object] = field(default_factory=dict)
+    __slots__ = ("kwargs",)
+    kwargs: Mapping[str, object]
+
+    def __init__(self, kwargs: Mapping[str, object] | None = None) -> None:
+        assign(self, {} if kwargs is None else kwargs)
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
+class FieldSpec(Frozen):
     """One field of a fixed config class."""
 
+    __slots__ = ("default", "help", "name", "type")
     name: str
     type: TypeSpec
-    default: object = MISSING
-    help: str = ""
+    default: object
+    help: str
+
+    def __init__(
+        self, name: str, type: TypeSpec, default: object = MISSING, help: str = ""
+    ) -> None:
+        assign(self, name, type, default, help)
 
 
-@dataclass(frozen=True, slots=True)
-class RangeDefinition:
+class RangeDefinition(Frozen):
     """Bounds of a range hyper-parameter; `type` is `"int"` or `"float"`."""
 
-    type: Literal["int", "float"] | None = None
-    bounds: tuple[float, float] | None = None
-    log_scale: bool = False
-    step: float | None = None
+    __slots__ = ("bounds", "log_scale", "step", "type")
+    type: Literal["int", "float"] | None
+    bounds: tuple[float, float] | None
+    log_scale: bool
+    step: float | None
+
+    def __init__(
+        self,
+        type: Literal["int", "float"] | None = None,
+        bounds: tuple[float, float] | None = None,
+        log_scale: bool = False,
+        step: float | None = None,
+    ) -> None:
+        assign(self, type, bounds, log_scale, step)
 
 
-@dataclass(frozen=True, slots=True)
-class ChoiceDefinition:
+class ChoiceDefinition(Frozen):
     """Choices of a choice hyper-parameter; `type` names their Python type."""
 
-    type: ScalarKind | None = None
-    choices: tuple[object, ...] | None = None
+    __slots__ = ("choices", "type")
+    type: ScalarKind | None
+    choices: tuple[object, ...] | None
+
+    def __init__(
+        self, type: ScalarKind | None = None, choices: tuple[object, ...] | None = None
+    ) -> None:
+        assign(self, type, choices)
 
 
-@dataclass(frozen=True, slots=True)
-class RangeSpec:
+class RangeSpec(Frozen):
     """A `RangeHyperParameter` field of a tuner class.
 
     `value_type` is the type declared in the source (`RangeHyperParameter[int]`), or
@@ -134,38 +178,67 @@ class RangeSpec:
     the source, completed or replaced by config files and flags.
     """
 
+    __slots__ = ("default", "help", "name", "value_type")
     name: str
-    value_type: Literal["int", "float"] | None = None
-    default: RangeDefinition | None = None
-    help: str = ""
+    value_type: Literal["int", "float"] | None
+    default: RangeDefinition | None
+    help: str
+
+    def __init__(
+        self,
+        name: str,
+        value_type: Literal["int", "float"] | None = None,
+        default: RangeDefinition | None = None,
+        help: str = "",
+    ) -> None:
+        assign(self, name, value_type, default, help)
 
 
-@dataclass(frozen=True, slots=True)
-class ChoiceSpec:
+class ChoiceSpec(Frozen):
     """A `ChoiceHyperParameter` field of a tuner class.
 
     `allowed` holds the choices known when compiling (the generated type is a
     `Literal` of them); a config file may narrow them but not add to them.
     """
 
+    __slots__ = ("allowed", "default", "help", "name", "value_type")
     name: str
-    value_type: ScalarKind | None = None
-    default: ChoiceDefinition | None = None
-    allowed: tuple[object, ...] | None = None
-    help: str = ""
+    value_type: ScalarKind | None
+    default: ChoiceDefinition | None
+    allowed: tuple[object, ...] | None
+    help: str
+
+    def __init__(
+        self,
+        name: str,
+        value_type: ScalarKind | None = None,
+        default: ChoiceDefinition | None = None,
+        allowed: tuple[object, ...] | None = None,
+        help: str = "",
+    ) -> None:
+        assign(self, name, value_type, default, allowed, help)
 
 
 AnyFieldSpec = FieldSpec | RangeSpec | ChoiceSpec
 
 
-@dataclass(frozen=True, slots=True)
-class ClassSpec:
+class ClassSpec(Frozen):
     """One generated config class: fixed (`@spock`) or tuned (`@spockTuner`)."""
 
+    __slots__ = ("cls", "fields", "help", "is_tuner")
     cls: type
     fields: tuple[AnyFieldSpec, ...]
-    help: str = ""
-    is_tuner: bool = False
+    help: str
+    is_tuner: bool
+
+    def __init__(
+        self,
+        cls: type,
+        fields: tuple[AnyFieldSpec, ...],
+        help: str = "",
+        is_tuner: bool = False,
+    ) -> None:
+        assign(self, cls, fields, help, is_tuner)
 
     @property
     def name(self) -> str:
@@ -173,13 +246,22 @@ class ClassSpec:
         return self.cls.__name__
 
 
-class Spockspace:
+@dataclass_transform(kw_only_default=True, frozen_default=True, eq_default=True)
+class Spockspace(Frozen):
     """Base of generated spaces: one attribute per config class, read-only.
 
     A class that was not given to the builder is absent; reading it says so.
     """
 
     __slots__ = ()
+
+    def __init__(self, **classes: Any) -> None:
+        unknown = [name for name in classes if name not in self._spockc_fields]
+        if unknown:
+            message = f"got unexpected keyword argument {', '.join(map(repr, unknown))}"
+            raise TypeError(f"{type(self).__qualname__}() {message}")
+        for name, value in classes.items():
+            object.__setattr__(self, name, value)
 
     if not TYPE_CHECKING:
         # Hidden from type checkers: a `__getattr__` would make every misspelled
@@ -188,41 +270,29 @@ class Spockspace:
             message = f"{name!r} was not given to ConfigArgBuilder, so it was not built"
             raise AttributeError(message)
 
+    def _spockc_items(self) -> list[tuple[str, object]]:
+        """Return the classes present, in declaration order: absent ones are left out."""
+        present: list[tuple[str, object]] = []
+        for name in self._spockc_fields:
+            try:
+                present.append((name, object.__getattribute__(self, name)))
+            except AttributeError:
+                continue
+        return present
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"cannot assign to {name!r}: a Spockspace is read-only")
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"cannot delete {name!r}: a Spockspace is read-only")
 
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return _built(self) == _built(other)
-
     def __hash__(self) -> int:
-        return hash(tuple(_built(self).items()))
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{name}={value!r}" for name, value in _built(self).items())
-        return f"{type(self).__name__}({inner})"
+        return hash(tuple(self._spockc_items()))
 
 
 def _built(space: Spockspace) -> dict[str, object]:
     """Return the classes present in `space`, by name, in declaration order."""
-    present: dict[str, object] = {}
-    for name in _slot_names(type(space)):
-        try:
-            present[name] = object.__getattribute__(space, name)
-        except AttributeError:
-            continue
-    return present
-
-
-def _slot_names(cls: type) -> list[str]:
-    names: list[str] = []
-    for klass in reversed(cls.__mro__):
-        names.extend(getattr(klass, "__slots__", ()))
-    return names
+    return dict(space._spockc_items())
 
 
 def make_space(cls: type[_SpaceT], classes: Mapping[str, object]) -> _SpaceT:
@@ -238,19 +308,29 @@ _FixedT = TypeVar("_FixedT", bound=Spockspace)
 _SampledT = TypeVar("_SampledT", bound=Spockspace)
 
 
-@dataclass(frozen=True, slots=True)
-class Schema(Generic[_FixedT, _SampledT]):
+class Schema(Frozen, Generic[_FixedT, _SampledT]):
     """Everything the runtime needs to know about one generated module.
 
     `sampler` is the import name of the generated sampler module, or None when the
     source has no tuner classes; it is imported only by `tuner()`.
     """
 
+    __slots__ = ("classes", "fixed_space", "sampled_space", "sampler", "source")
     source: str
     classes: tuple[ClassSpec, ...]
     fixed_space: type[_FixedT]
     sampled_space: type[_SampledT]
-    sampler: str | None = None
+    sampler: str | None
+
+    def __init__(
+        self,
+        source: str,
+        classes: tuple[ClassSpec, ...],
+        fixed_space: type[_FixedT],
+        sampled_space: type[_SampledT],
+        sampler: str | None = None,
+    ) -> None:
+        assign(self, source, classes, fixed_space, sampled_space, sampler)
 
     def find(self, name: str) -> ClassSpec | None:
         """Return the class named `name`, or None."""

@@ -6,19 +6,20 @@ source must stay cheap.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+
+from spockc.runtime.frozen import Frozen, assign
 
 _DIRECTIONS = ("minimize", "maximize")
 
 
 def _fresh_study_name() -> str:
+    import uuid  # Only when a name is needed: importing uuid is slow.
+
     return f"spockc-{uuid.uuid4().hex}"
 
 
-@dataclass(frozen=True, kw_only=True)
-class OptunaTunerConfig:
+class OptunaTunerConfig(Frozen):
     """Mirror the keyword arguments of `optuna.create_study`, plus worker crashes.
 
     `storage` is None (in memory), a database URL (`sqlite:///runs/study.db`,
@@ -34,18 +35,58 @@ class OptunaTunerConfig:
     are retried with the same parameters: the next sample asked for is the retry.
     """
 
-    storage: object | None = None
-    sampler: object | None = None
-    pruner: object | None = None
-    study_name: str = field(default_factory=_fresh_study_name)
-    direction: str | None = None
-    directions: Sequence[str] | None = None
-    load_if_exists: bool = False
-    heartbeat_interval: int | None = None
-    grace_period: int | None = None
-    retry_stale_trials: int = 0
+    __slots__ = (
+        "direction",
+        "directions",
+        "grace_period",
+        "heartbeat_interval",
+        "load_if_exists",
+        "pruner",
+        "retry_stale_trials",
+        "sampler",
+        "storage",
+        "study_name",
+    )
+    storage: object | None
+    sampler: object | None
+    pruner: object | None
+    study_name: str
+    direction: str | None
+    directions: Sequence[str] | None
+    load_if_exists: bool
+    heartbeat_interval: int | None
+    grace_period: int | None
+    retry_stale_trials: int
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        storage: object | None = None,
+        sampler: object | None = None,
+        pruner: object | None = None,
+        study_name: str | None = None,
+        direction: str | None = None,
+        directions: Sequence[str] | None = None,
+        load_if_exists: bool = False,
+        heartbeat_interval: int | None = None,
+        grace_period: int | None = None,
+        retry_stale_trials: int = 0,
+    ) -> None:
+        if study_name is None:
+            study_name = _fresh_study_name()
+        assign(
+            self,
+            storage,
+            sampler,
+            pruner,
+            study_name,
+            direction,
+            directions,
+            load_if_exists,
+            heartbeat_interval,
+            grace_period,
+            retry_stale_trials,
+        )
         self._check_directions()
         self._check_heartbeats()
 

@@ -59,9 +59,11 @@ C11 = textwrap.dedent(
 )
 
 
-def dataclass_fields(namespace: str, name: str) -> list[str]:
+def class_fields(namespace: str, name: str) -> list[str]:
     """Return the `field: type` lines of generated class `name`."""
-    body = namespace.split(f"class {name}:\n", 1)[1].split("\n\n\n", 1)[0]
+    body = namespace.split(f"class {name}(_rt.ConfigClass):\n", 1)[1].split(
+        "\n\n\n", 1
+    )[0]
     return re.findall(r"^    (\w+: .+)$", body, re.MULTILINE)
 
 
@@ -80,7 +82,7 @@ def test_c10_decorator_from_another_module_is_not_ours() -> None:
 
 def test_c10_dynamic_class_includes_plain_base_fields() -> None:
     namespace = compile_source(C10, "models.py").namespace
-    assert dataclass_fields(namespace, "C") == ["seed: int", "z: int"]
+    assert class_fields(namespace, "C") == ["seed: int", "z: int"]
 
 
 def test_c10_unknown_decorator_keyword_is_an_error_at_file_and_line() -> None:
@@ -92,7 +94,7 @@ def test_c10_unknown_decorator_keyword_is_an_error_at_file_and_line() -> None:
 
 def test_c11_string_annotations_resolve_to_forward_referenced_class() -> None:
     namespace = compile_source(C11, "models.py").namespace
-    assert dataclass_fields(namespace, "Outer") == [
+    assert class_fields(namespace, "Outer") == [
         "inner: Inner | None",
         "stages: list[Inner]",
     ]

@@ -169,7 +169,7 @@ def test_relative_import_of_a_base_class_is_read_from_the_sibling_file(
     namespace = compile_source(
         source, str(package / "config.py"), package="proj"
     ).namespace
-    fields = namespace.split("class A:\n", 1)[1].split("\n\n\n", 1)[0]
+    fields = namespace.split("class A(_rt.ConfigClass):\n", 1)[1].split("\n\n\n", 1)[0]
     assert "seed: int" in fields
     assert fields.index("seed") < fields.index("x: int")
 
@@ -184,7 +184,7 @@ def test_absolute_import_from_package_root_is_read(tmp_path: Path) -> None:
     namespace = compile_source(
         source, str(tmp_path / "pkg" / "config.py"), package="pkg"
     ).namespace
-    assert "class Opt:" in namespace
+    assert "class Opt(_rt.ConfigClass):" in namespace
     assert "    Opt: Opt\n" in namespace
 
 
@@ -236,7 +236,7 @@ def test_unrelated_modern_syntax_does_not_stop_compiling() -> None:
             x: int = 1
         """
     )
-    assert "class A:" in compile_source(source).namespace
+    assert "class A(_rt.ConfigClass):" in compile_source(source).namespace
 
 
 def test_bool_without_default_defaults_to_false() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -119,12 +118,12 @@ def test_nested_values_save_and_reload_equal(
 
 def test_nested_default_cycle_in_a_hand_written_schema_is_reported() -> None:
     # The compiler rejects such cycles (SPK203); the runtime still must not recurse.
-    @dataclasses.dataclass(frozen=True, kw_only=True)
-    class A:
+    class A(rt.ConfigClass):
+        __slots__ = ("b",)
         b: object
 
-    @dataclasses.dataclass(frozen=True, kw_only=True)
-    class B:
+    class B(rt.ConfigClass):
+        __slots__ = ("a",)
         a: object
 
     class Space(rt.Spockspace):

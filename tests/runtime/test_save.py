@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spockc.runtime import ConfigError, save
+from spockc.runtime.frozen import fields_of
 from tests.runtime.conftest import Compile
 
 Write = Callable[[str, str], str]
@@ -158,7 +159,7 @@ def test_saved_yaml_has_no_python_tags(every: ModuleType, tmp_path: Path) -> Non
 def _defaults(module: ModuleType) -> dict[str, Any]:
     built = module.ConfigArgBuilder(module.Every, args=[]).generate()
     return {
-        name: getattr(built.Every, name) for name in module.Every.__dataclass_fields__
+        name: getattr(built.Every, name) for name in fields_of(module.Every)
     }
 
 

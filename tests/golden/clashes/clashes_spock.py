@@ -8,7 +8,6 @@ Field names that clash with names of the generated sampler.
 from __future__ import annotations
 
 import builtins
-import dataclasses
 from typing import Literal
 
 from spockc import runtime as _rt
@@ -24,8 +23,9 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Enc:
+class Enc(_rt.ConfigClass):
+    __slots__ = ("distributions", "list", "lr", "params")
+
     lr: float
 
     distributions: int
@@ -35,8 +35,9 @@ class Enc:
     list: int | float
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Dec:
+class Dec(_rt.ConfigClass):
+    __slots__ = ("_hidden", "lr", "trial")
+
     lr: int
 
     trial: Literal["a", "b"]
@@ -44,8 +45,9 @@ class Dec:
     _hidden: float
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Shadows:
+class Shadows(_rt.ConfigClass):
+    __slots__ = ("Literal", "count", "int", "list", "sizes")
+
     int: str
     """(default: 'a')"""
 
@@ -62,16 +64,18 @@ class Shadows:
     """(default: 'x')"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of clashes.py, as `generate()` returns them."""
+
+    __slots__ = ("Shadows",)
 
     Shadows: Shadows
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class SampledSpockspace(Spockspace):
     """The fixed classes and one sample of the tuned classes, from `sample()`."""
+
+    __slots__ = ("Dec", "Enc")
 
     Enc: Enc
     Dec: Dec

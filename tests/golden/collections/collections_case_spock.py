@@ -7,8 +7,6 @@ Lists, tuples and dicts, nested inside each other.
 
 from __future__ import annotations
 
-import dataclasses
-
 from spockc import runtime as _rt
 
 __all__ = [
@@ -19,8 +17,20 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Shapes:
+class Shapes(_rt.ConfigClass):
+    __slots__ = (
+        "empty_map",
+        "from_list",
+        "grid",
+        "many",
+        "names",
+        "one",
+        "pair",
+        "sizes",
+        "table",
+        "weights",
+    )
+
     sizes: list[int]
     """(default: [1, 2, 3])"""
 
@@ -51,9 +61,10 @@ class Shapes:
     """(default: {})"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of collections_case.py, as `generate()` returns them."""
+
+    __slots__ = ("Shapes",)
 
     Shapes: Shapes
 

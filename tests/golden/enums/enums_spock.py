@@ -7,7 +7,6 @@ Enums defined in the source are copied into the generated module.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 
 from spockc import runtime as _rt
@@ -40,8 +39,9 @@ class Mode(str, enum.Enum):
     slow = "slow"
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Train:
+class Train(_rt.ConfigClass):
+    __slots__ = ("by_value", "level", "maybe", "mode", "modes", "opt")
+
     opt: Opt
     """(default: Opt.sgd)"""
 
@@ -60,9 +60,10 @@ class Train:
     """(default: None)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of enums.py, as `generate()` returns them."""
+
+    __slots__ = ("Train",)
 
     Train: Train
 

@@ -7,8 +7,6 @@ String annotations and forward references (case C11).
 
 from __future__ import annotations
 
-import dataclasses
-
 from spockc import runtime as _rt
 
 __all__ = [
@@ -20,8 +18,9 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Outer:
+class Outer(_rt.ConfigClass):
+    __slots__ = ("inner", "stages")
+
     inner: Inner | None
     """(default: None)"""
 
@@ -29,15 +28,17 @@ class Outer:
     """(default: [])"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Inner:
+class Inner(_rt.ConfigClass):
+    __slots__ = ("depth",)
+
     depth: int
     """(default: 2)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of forward_refs.py, as `generate()` returns them."""
+
+    __slots__ = ("Inner", "Outer")
 
     Outer: Outer
     Inner: Inner

@@ -7,8 +7,6 @@ Help text from docstrings and comments.
 
 from __future__ import annotations
 
-import dataclasses
-
 from spockc import runtime as _rt
 
 __all__ = [
@@ -19,9 +17,10 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Documented:
+class Documented(_rt.ConfigClass):
     """A summary that runs over two lines."""
+
+    __slots__ = ("alpha", "beta", "delta", "epsilon", "gamma", "undocumented")
 
     alpha: float
     """from the Attributes section, continued (default: 0.5)"""
@@ -42,9 +41,10 @@ class Documented:
     """(default: 0)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of help_text.py, as `generate()` returns them."""
+
+    __slots__ = ("Documented",)
 
     Documented: Documented
 

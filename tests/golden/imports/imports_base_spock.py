@@ -7,7 +7,6 @@ Classes and enums another source file imports.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 
 from spockc import runtime as _rt
@@ -27,8 +26,9 @@ class Color(enum.Enum):
     blue = "blue"
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Base:
+class Base(_rt.ConfigClass):
+    __slots__ = ("color", "seed")
+
     seed: int
     """(default: 0)"""
 
@@ -36,15 +36,17 @@ class Base:
     """(default: Color.red)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Opt:
+class Opt(_rt.ConfigClass):
+    __slots__ = ("lr",)
+
     lr: float
     """(default: 0.1)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of imports_base.py, as `generate()` returns them."""
+
+    __slots__ = ("Base", "Opt")
 
     Base: Base
     Opt: Opt

@@ -7,8 +7,6 @@ Uses classes and an enum from another source file.
 
 from __future__ import annotations
 
-import dataclasses
-
 from imports_base import Color
 
 from spockc import runtime as _rt
@@ -22,8 +20,9 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Train:
+class Train(_rt.ConfigClass):
+    __slots__ = ("color", "opt", "seed", "tint")
+
     seed: int
     """(default: 0)"""
 
@@ -37,15 +36,17 @@ class Train:
     """(default: Color.blue)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Opt:
+class Opt(_rt.ConfigClass):
+    __slots__ = ("lr",)
+
     lr: float
     """(default: 0.1)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of imports_main.py, as `generate()` returns them."""
+
+    __slots__ = ("Opt", "Train")
 
     Train: Train
     Opt: Opt

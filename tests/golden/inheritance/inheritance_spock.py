@@ -7,8 +7,6 @@ Inheritance between config classes, and dynamic=True over plain bases.
 
 from __future__ import annotations
 
-import dataclasses
-
 from spockc import runtime as _rt
 
 __all__ = [
@@ -21,9 +19,10 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Base:
+class Base(_rt.ConfigClass):
     """Shared fields."""
+
+    __slots__ = ("epochs", "lr", "seed")
 
     lr: float
     """learning rate (default: 0.1)"""
@@ -35,9 +34,10 @@ class Base:
     """(default: None)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Child:
+class Child(_rt.ConfigClass):
     """Overrides the learning rate, keeps its place."""
+
+    __slots__ = ("epochs", "extra", "lr", "seed")
 
     lr: float
     """learning rate (default: 0.01)"""
@@ -52,8 +52,9 @@ class Child:
     """(default: 1)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Dynamic:
+class Dynamic(_rt.ConfigClass):
+    __slots__ = ("name", "seed", "z")
+
     seed: int
     """(default: 0)"""
 
@@ -64,9 +65,10 @@ class Dynamic:
     """(default: 3)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of inheritance.py, as `generate()` returns them."""
+
+    __slots__ = ("Base", "Child", "Dynamic")
 
     Base: Base
     Child: Child

@@ -7,8 +7,6 @@ Unrelated modern syntax does not stop the compiler.
 
 from __future__ import annotations
 
-import dataclasses
-
 from spockc import runtime as _rt
 
 __all__ = [
@@ -19,15 +17,17 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Settings:
+class Settings(_rt.ConfigClass):
+    __slots__ = ("size",)
+
     size: int
     """(default: 3)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of modern_syntax.py, as `generate()` returns them."""
+
+    __slots__ = ("Settings",)
 
     Settings: Settings
 

@@ -7,8 +7,6 @@ Nested config classes and their default instances (case C06).
 
 from __future__ import annotations
 
-import dataclasses
-
 from spockc import runtime as _rt
 
 __all__ = [
@@ -22,8 +20,9 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Layer:
+class Layer(_rt.ConfigClass):
+    __slots__ = ("depth", "width")
+
     width: int
     """(default: 8)"""
 
@@ -31,14 +30,16 @@ class Layer:
     """(default: 2)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Aug:
+class Aug(_rt.ConfigClass):
+    __slots__ = ("p",)
+
     p: float
     """(default: 0.5)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Net:
+class Net(_rt.ConfigClass):
+    __slots__ = ("as_class", "aug", "dec", "enc", "plain", "required", "stack")
+
     enc: Layer
     """(default: Layer(width=64))"""
 
@@ -60,15 +61,17 @@ class Net:
     """(default: [Layer(width=1), Layer()])"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Deep:
+class Deep(_rt.ConfigClass):
+    __slots__ = ("net",)
+
     net: Net
     """(default: Net(enc=Layer(depth=5)))"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of nested.py, as `generate()` returns them."""
+
+    __slots__ = ("Aug", "Deep", "Layer", "Net")
 
     Layer: Layer
     Aug: Aug

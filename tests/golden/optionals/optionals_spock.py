@@ -7,8 +7,6 @@ Optional written every way, with postponed annotations.
 
 from __future__ import annotations
 
-import dataclasses
-
 from spockc import runtime as _rt
 
 __all__ = [
@@ -19,8 +17,9 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Maybe:
+class Maybe(_rt.ConfigClass):
+    __slots__ = ("a", "b", "c", "d", "e", "f", "g")
+
     a: int | None
     """(default: None)"""
 
@@ -43,9 +42,10 @@ class Maybe:
     """(default: None)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of optionals.py, as `generate()` returns them."""
+
+    __slots__ = ("Maybe",)
 
     Maybe: Maybe
 

@@ -7,8 +7,6 @@ Scalar fields and literal defaults.
 
 from __future__ import annotations
 
-import dataclasses
-
 from spockc import runtime as _rt
 
 __all__ = [
@@ -19,9 +17,22 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Scalars:
+class Scalars(_rt.ConfigClass):
     """Every scalar type, with and without defaults."""
+
+    __slots__ = (
+        "big",
+        "count",
+        "empty",
+        "flag",
+        "name",
+        "offset",
+        "on",
+        "quoted",
+        "rate",
+        "ratio",
+        "whole",
+    )
 
     flag: bool
     """(default: False)"""
@@ -55,9 +66,10 @@ class Scalars:
     """(default: '')"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of scalars.py, as `generate()` returns them."""
+
+    __slots__ = ("Scalars",)
 
     Scalars: Scalars
 

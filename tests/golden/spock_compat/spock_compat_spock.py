@@ -7,7 +7,6 @@ A source written for the original spock package compiles unchanged.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 
 from spockc import runtime as _rt
@@ -31,40 +30,46 @@ class Color(enum.Enum):
     blue = "blue"
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class A:
+class A(_rt.ConfigClass):
+    __slots__ = ("x",)
+
     x: int
     """(default: 1)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class B:
+class B(_rt.ConfigClass):
+    __slots__ = ("y",)
+
     y: list[int]
     """(default: [2])"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class C:
+class C(_rt.ConfigClass):
+    __slots__ = ("color",)
+
     color: Color
     """(default: Color.red)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class D:
+class D(_rt.ConfigClass):
+    __slots__ = ("a",)
+
     a: A
     """(default: A())"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class H:
+class H(_rt.ConfigClass):
+    __slots__ = ("lr", "units")
+
     lr: int | float
 
     units: str | int | float | bool
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of spock_compat.py, as `generate()` returns them."""
+
+    __slots__ = ("A", "B", "C", "D")
 
     A: A
     B: B
@@ -72,9 +77,10 @@ class Spockspace(_rt.Spockspace):
     D: D
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class SampledSpockspace(Spockspace):
     """The fixed classes and one sample of the tuned classes, from `sample()`."""
+
+    __slots__ = ("H",)
 
     H: H
 

@@ -7,7 +7,6 @@ Hyper-parameters in every form.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Literal
 
 from spockc import runtime as _rt
@@ -22,15 +21,29 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Fixed:
+class Fixed(_rt.ConfigClass):
+    __slots__ = ("n_trials",)
+
     n_trials: int
     """(default: 10)"""
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Model:
+class Model(_rt.ConfigClass):
     """Hyper-parameters of the model."""
+
+    __slots__ = (
+        "act",
+        "anything",
+        "batch",
+        "depth",
+        "dropout",
+        "loss",
+        "lr",
+        "momentum",
+        "shuffle",
+        "typed_only",
+        "units",
+    )
 
     lr: float
     """learning rate"""
@@ -57,16 +70,18 @@ class Model:
     anything: str | int | float | bool
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of tuner.py, as `generate()` returns them."""
+
+    __slots__ = ("Fixed",)
 
     Fixed: Fixed
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class SampledSpockspace(Spockspace):
     """The fixed classes and one sample of the tuned classes, from `sample()`."""
+
+    __slots__ = ("Model",)
 
     Model: Model
 

@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from spockc import runtime as _rt
 
 __all__ = [
@@ -17,19 +15,22 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Only:
+class Only(_rt.ConfigClass):
+    __slots__ = ("x",)
+
     x: float
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
 class Spockspace(_rt.Spockspace):
     """The fixed classes of tuner_only.py, as `generate()` returns them."""
 
+    __slots__ = ()
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False, repr=False)
+
 class SampledSpockspace(Spockspace):
     """The fixed classes and one sample of the tuned classes, from `sample()`."""
+
+    __slots__ = ("Only",)
 
     Only: Only
 
