@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from spockc.runtime.definitions import Choices, Definitions, FloatRange, IntRange
 from spockc.runtime.errors import ConfigError, Problem
+from spockc.runtime.frozen import ConfigClass, fields_of
 from spockc.runtime.schema import (
     MISSING,
     ChoiceSpec,
@@ -417,15 +418,15 @@ def propagate(
     while changed:
         changed = False
         for name, instance in current.items():
-            if not dataclasses.is_dataclass(instance) or isinstance(instance, type):
+            if not isinstance(instance, ConfigClass):
                 continue
             updates: dict[str, Any] = {}
-            for found in dataclasses.fields(instance):
-                value = getattr(instance, found.name)
+            for field_name in fields_of(instance):
+                value = getattr(instance, field_name)
                 if id(value) in replaced and replaced[id(value)] is not value:
-                    updates[found.name] = replaced[id(value)]
+                    updates[field_name] = replaced[id(value)]
             if updates:
-                new = dataclasses.replace(instance, **updates)
+                new = instance.__replace__(**updates)
                 replaced[id(instance)] = new
                 current[name] = new
                 changed = True
