@@ -339,14 +339,15 @@ def flag_table(plan: Plan) -> Mapping[str, bool]:
     """Return every flag of the schema -> whether its value is optional (bools)."""
     if plan.flags:
         return plan.flags
-    from spockc.runtime.hyperparams import definition_keys
-
     for name, klass in plan.classes.items():
         for spec in klass.spec.fields:
             key = f"{name}.{spec.name}"
             if isinstance(spec, FieldSpec):
                 plan.flags[key] = unwrap(spec.type) == BOOL
                 continue
+            # Imported only for tuned fields: a program without them skips it.
+            from spockc.runtime.hyperparams import definition_keys
+
             plan.flags[key] = isinstance(spec, ChoiceSpec) and spec.value_type == "bool"
             for part in definition_keys(spec):
                 plan.flags[f"{key}.{part}"] = part == "log_scale"

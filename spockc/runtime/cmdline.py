@@ -10,9 +10,7 @@ Flags are never abbreviated.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from spockc.runtime.errors import Problem
 
@@ -20,12 +18,29 @@ HELP_FLAGS = ("-h", "--help")
 CONFIG_FLAGS = ("-c", "--config")
 
 
-@dataclass(frozen=True, slots=True)
+# Plain classes rather than dataclasses, and difflib imported only for an
+# unknown flag: the first build of a program pays for every import here.
+
+
 class FlagValue:
     """One `--Class.field VALUE`; `text` is None for a bare bool flag."""
 
-    name: str
-    text: str | None
+    __slots__ = ("name", "text")
+
+    def __init__(self, name: str, text: str | None) -> None:
+        self.name = name
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FlagValue):
+            return NotImplemented
+        return (self.name, self.text) == (other.name, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.text))
+
+    def __repr__(self) -> str:
+        return f"FlagValue(name={self.name!r}, text={self.text!r})"
 
     @property
     def where(self) -> str:
@@ -33,14 +48,14 @@ class FlagValue:
         return f"--{self.name}"
 
 
-@dataclass
 class CommandLine:
     """What the command line asked for."""
 
-    configs: list[str] = field(default_factory=list)
-    values: list[FlagValue] = field(default_factory=list)
-    wants_help: bool = False
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.configs: list[str] = []
+        self.values: list[FlagValue] = []
+        self.wants_help = False
+        self.problems: list[Problem] = []
 
 
 def parse_command_line(
@@ -127,6 +142,8 @@ class _Parser:
         if name in self.flags:
             return f"unknown flag: class {klass} was not given to the builder"
         known = [flag for flag in self.flags if flag.split(".", 1)[0] in self.built]
+        import difflib
+
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"; did you mean --{close[0]}?" if close else ""
         return f"unknown flag{hint}"

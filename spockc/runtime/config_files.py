@@ -13,7 +13,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from spockc.runtime.decode import RawEntry, RawList, RawMap, RawScalar, RawValue
@@ -28,12 +27,16 @@ SUFFIXES = (*YAML_SUFFIXES, ".toml", ".json")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-@dataclass
+# Plain classes rather than dataclasses: defining a dataclass costs import time,
+# which the first build of a program pays.
+
+
 class _Reader:
     """Loads documents and collects every problem on the way."""
 
-    documents: list[RawMap] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.documents: list[RawMap] = []
+        self.problems: list[Problem] = []
 
     def read(self, path: str, where: str, chain: tuple[str, ...]) -> None:
         """Read `path`: its includes first, then the file itself."""
@@ -149,7 +152,7 @@ def _parse_yaml(text: str, path: str, problems: list[Problem]) -> RawValue | Non
         return None
     if node is None:
         return RawMap((), f"{path}:1")
-    return _YamlTree(path, problems).convert(node, "", ())
+    return _YamlTree(path, problems).convert(node, "")
 
 
 @functools.cache
@@ -164,56 +167,74 @@ def _loader() -> type[yaml.SafeLoader]:
 
     base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
+    tags = yaml.resolver.BaseResolver
+    scalar_tag = str(tags.DEFAULT_SCALAR_TAG)
+    sequence_tag = str(tags.DEFAULT_SEQUENCE_TAG)
+    mapping_tag = str(tags.DEFAULT_MAPPING_TAG)
+
     class Loader(base):  # type: ignore[valid-type, misc]  # chosen at run time
         def resolve(
             self, kind: type, value: object, implicit: tuple[bool, bool]
         ) -> str:
-            if kind is yaml.ScalarNode and value == "<<" and implicit[0]:
-                return _MERGE_TAG
-            if kind is yaml.ScalarNode:
-                return str(yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG)
-            if kind is yaml.SequenceNode:
-                return str(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG)
-            return str(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG)
+            # Called for every node: the tags are looked up once, above.
+            if kind is scalar:
+                if value == "<<" and implicit[0]:
+                    return _MERGE_TAG
+                return scalar_tag
+            return sequence_tag if kind is sequence else mapping_tag
 
     return Loader
 
 
-@dataclass
 class _YamlTree:
     """Turn composed YAML nodes into raw values: fresh copies for every alias."""
 
-    path: str
-    problems: list[Problem]
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        self.places: dict[int, str] = {}
+        """`path:line` by line index, made once per line."""
+        self.open: set[int] = set()
+        """The ids of the collections being converted: meeting one again is a
+        recursive alias."""
 
     def where(self, node: yaml.Node) -> str:
-        return f"{self.path}:{node.start_mark.line + 1}"
+        line: int = node.start_mark.line
+        place = self.places.get(line)
+        if place is None:
+            place = self.places[line] = f"{self.path}:{line + 1}"
+        return place
 
-    def convert(self, node: yaml.Node, key: str, seen: tuple[int, ...]) -> RawValue:
-        import yaml
+    def convert(self, node: Any, key: str) -> RawValue:
+        """Convert a composed `yaml.Node`.
 
-        if id(node) in seen:
-            self.problems.append(Problem(self.where(node), key, "recursive alias"))
-            return RawScalar("", True, self.where(node))
-        seen = (*seen, id(node))
-        if isinstance(node, yaml.ScalarNode):
+        Typed `Any`: the stubs lack the class attribute `id` ("scalar",
+        "sequence" or "mapping"), which is cheaper to test than `isinstance`.
+        """
+        if node.id == "scalar":
             # Plain scalars have no style: None from PyYAML, "" from libyaml.
             return RawScalar(node.value, not node.style, self.where(node))
-        if isinstance(node, yaml.SequenceNode):
-            items = (self.convert(item, key, seen) for item in node.value)
-            return RawList(tuple(items), self.where(node))
-        return self._mapping(node, key, seen)
+        if id(node) in self.open:
+            self.problems.append(Problem(self.where(node), key, "recursive alias"))
+            return RawScalar("", True, self.where(node))
+        self.open.add(id(node))
+        try:
+            if node.id == "sequence":
+                items = tuple([self.convert(item, key) for item in node.value])
+                return RawList(items, self.where(node))
+            return self._mapping(node, key)
+        finally:
+            self.open.discard(id(node))
 
-    def _mapping(self, node: yaml.Node, key: str, seen: tuple[int, ...]) -> RawMap:
-        import yaml
-
+    def _mapping(self, node: yaml.Node, key: str) -> RawMap:
         entries: dict[str, RawEntry] = {}
         merged: dict[str, RawEntry] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
-                self._merge(value_node, key, seen, merged)
+                self._merge(value_node, key, merged)
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.id != "scalar":
                 message = "mapping keys must be plain text"
                 self.problems.append(Problem(self.where(key_node), key, message))
                 continue
@@ -225,25 +246,17 @@ class _YamlTree:
                 message = f"duplicate key {dotted!r} (first set at line {line})"
                 self.problems.append(Problem(self.where(key_node), "", message))
                 continue
-            value = self.convert(value_node, dotted, seen)
+            value = self.convert(value_node, dotted)
             entries[name] = RawEntry(name, value, self.where(key_node))
-        combined = {**merged, **entries}
+        combined = {**merged, **entries} if merged else entries
         return RawMap(tuple(combined.values()), self.where(node))
 
-    def _merge(
-        self,
-        node: yaml.Node,
-        key: str,
-        seen: tuple[int, ...],
-        merged: dict[str, RawEntry],
-    ) -> None:
+    def _merge(self, node: Any, key: str, merged: dict[str, RawEntry]) -> None:
         # YAML merge keys: explicit keys beat merged ones, and of several merged
         # mappings the earlier one wins.
-        import yaml
-
-        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        sources = node.value if node.id == "sequence" else [node]
         for source in sources:
-            value = self.convert(source, key, seen)
+            value = self.convert(source, key)
             if not isinstance(value, RawMap):
                 message = "`<<` merges only mappings"
                 self.problems.append(Problem(self.where(source), key, message))
@@ -410,7 +423,7 @@ def parse_flow(text: str, where: str) -> RawValue:
     problems: list[Problem] = []
     if node is None:
         return RawScalar("", True, where)
-    raw = _YamlTree(where, problems).convert(node, "", ())
+    raw = _YamlTree(where, problems).convert(node, "")
     if problems:
         raise ValueError(problems[0].message)
     return _relocate(raw, where)
