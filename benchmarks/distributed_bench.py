@@ -13,8 +13,9 @@ to the last worker's last `tell`, so imports and opening are left out.
 Overhead: in one process, a raw `study.ask(fixed_distributions)` + `tell` loop and
 the spockc loop (`sample()` + `tell`) on PostgreSQL with the same distributions
 and RandomSampler, interleaved `--repeats` times; then the spockc loop with
-heartbeats on. Milliseconds of wall time per trial: a database round trip is
-waiting, not CPU.
+heartbeats on. Per trial: milliseconds of wall time (a database round trip is
+waiting), of this process's CPU time, and the SQL statements sent, which do not
+depend on how busy the machine is.
 """
 
 from __future__ import annotations
@@ -145,8 +146,29 @@ def fresh_sqlite(folder: Path) -> Iterator[str]:
 # --- overhead in one process -------------------------------------------------------
 
 
-def raw_loop(storage: str, trials: int) -> float:
-    """Return seconds per trial of a raw ask(fixed_distributions) + tell loop."""
+Times = tuple[float, float, float]
+
+
+class Statements:
+    """Count the SQL statements sent by every engine of this process."""
+
+    count = 0
+
+    @classmethod
+    def listen(cls) -> None:
+        import sqlalchemy
+
+        def counted(*args: object) -> None:
+            del args
+            cls.count += 1
+
+        sqlalchemy.event.listen(
+            sqlalchemy.engine.Engine, "before_cursor_execute", counted
+        )
+
+
+def raw_loop(storage: str, trials: int) -> Times:
+    """Return wall and CPU seconds per trial of a raw ask + tell loop."""
     study = optuna.create_study(
         storage=storage,
         sampler=optuna.samplers.RandomSampler(),
@@ -154,37 +176,47 @@ def raw_loop(storage: str, trials: int) -> float:
         direction="maximize",
         load_if_exists=True,
     )
-    started = time.perf_counter()
+    started, cpu, sent = time.perf_counter(), time.process_time(), Statements.count
     for _ in range(trials):
         trial = study.ask(fixed_distributions=DISTRIBUTIONS)
         study.tell(trial, trial.params["LogisticRegressionHP.c"])
-    return (time.perf_counter() - started) / trials
+    return per_trial(started, cpu, sent, trials)
 
 
-def spockc_loop(storage: str, trials: int, **settings: Any) -> float:
-    """Return seconds per trial of the seed page's loop through the builder."""
+def per_trial(started: float, cpu: float, sent: int, trials: int) -> Times:
+    wall = time.perf_counter() - started
+    statements = Statements.count - sent
+    return wall / trials, (time.process_time() - cpu) / trials, statements / trials
+
+
+def spockc_loop(storage: str, trials: int, **settings: Any) -> Times:
+    """Return wall and CPU seconds per trial of the seed page's loop."""
     builder = spockc_builder(storage, f"spockc-{uuid.uuid4().hex}", **settings)
-    started = time.perf_counter()
+    started, cpu, sent = time.perf_counter(), time.process_time(), Statements.count
     for _ in range(trials):
         hp = builder.sample()
         status = builder.tuner_status
         status["study"].tell(status["trial"], hp.LogisticRegressionHP.c)
-    return (time.perf_counter() - started) / trials
+    return per_trial(started, cpu, sent, trials)
 
 
-def overhead(server: str, trials: int, repeats: int) -> dict[str, list[float]]:
-    loops: dict[str, Callable[[str], float]] = {
+def overhead(server: str, trials: int, repeats: int) -> dict[str, list[Times]]:
+    loops: dict[str, Callable[[str], Times]] = {
         "raw Optuna": lambda url: raw_loop(url, trials),
         "spockc": lambda url: spockc_loop(url, trials),
         "spockc, heartbeats": lambda url: spockc_loop(
             url, trials, heartbeat_interval=5, grace_period=20
         ),
     }
-    times: dict[str, list[float]] = {name: [] for name in loops}
-    for _ in range(repeats):
-        for name, loop in loops.items():
+    times: dict[str, list[Times]] = {name: [] for name in loops}
+    names = list(loops)
+    for repeat in range(repeats):
+        # Each loop goes first in turn, so that a machine getting busier or
+        # quieter during the run favours none.
+        shift = repeat % len(names)
+        for name in names[shift:] + names[:shift]:
             with fresh_postgres(server) as url:
-                times[name].append(loop(url))
+                times[name].append(loops[name](url))
     return times
 
 
@@ -231,14 +263,21 @@ def print_throughput(server: str, trials: int) -> None:
 
 
 def print_overhead(server: str, trials: int, repeats: int) -> None:
-    print(f"PostgreSQL, one process, ms per trial over {trials} trials")
+    print(f"PostgreSQL, one process, ms per trial over {trials} trials, {repeats} runs")
+    print("(CPU: of the tuning process only; the server's work is in wall time)")
+    Statements.listen()
     times = overhead(server, trials, repeats)
-    raw = statistics.median(times["raw Optuna"])
-    for name, values in times.items():
-        median = statistics.median(values)
+    raw_wall, raw_cpu, _ = (
+        statistics.median(values) for values in zip(*times["raw Optuna"], strict=True)
+    )
+    for name, runs in times.items():
+        wall, cpu, statements = (
+            statistics.median(values) for values in zip(*runs, strict=True)
+        )
         print(
-            f"{name:<20} min {min(values) * 1e3:6.2f}  median {median * 1e3:6.2f}  "
-            f"x{median / raw:.2f} of raw  (+{(median - raw) * 1e3:.2f} ms)"
+            f"{name:<20} wall median {wall * 1e3:6.2f} (x{wall / raw_wall:.2f})  "
+            f"CPU median {cpu * 1e3:6.2f} (x{cpu / raw_cpu:.2f})  "
+            f"SQL statements {statements:5.2f}"
         )
 
 
