@@ -184,6 +184,13 @@ def _loader() -> type[yaml.SafeLoader]:
                 return scalar_tag
             return sequence_tag if kind is sequence else mapping_tag
 
+        # No path resolvers are registered: skip PyYAML's bookkeeping per node.
+        def descend_resolver(self, current_node: object, current_index: object) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
     return Loader
 
 
@@ -312,16 +319,17 @@ class _Pairs(list[tuple[str, Any]]):
     """A JSON object as its key-value pairs, so duplicates can be reported."""
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?')
-_TOML_TABLE = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*(#.*)?")
-_TOML_KEY = re.compile(r"(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
+# Compiled on first use: only TOML and JSON files need them.
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"(\s*:)?'
+_TOML_TABLE = r"\[\s*([^\[\]]+?)\s*\]\s*(#.*)?"
+_TOML_KEY = r"(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*="
 
 
 def _json_key_lines(text: str) -> list[int]:
     """Return the line of every object key, in document order."""
     lines: list[int] = []
     line, position = 1, 0
-    for match in _JSON_STRING.finditer(text):
+    for match in re.finditer(_JSON_STRING, text):
         line += text.count("\n", position, match.start())
         position = match.start()
         if match.group(1):
@@ -335,16 +343,17 @@ def _toml_key_lines(text: str) -> dict[tuple[str, ...], int]:
     A line-by-line approximation: dotted keys and keys inside inline tables get
     the line of the nearest enclosing key instead.
     """
+    table_pattern, key_pattern = re.compile(_TOML_TABLE), re.compile(_TOML_KEY)
     lines: dict[tuple[str, ...], int] = {}
     table: tuple[str, ...] = ()
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        header = _TOML_TABLE.fullmatch(stripped)
+        header = table_pattern.fullmatch(stripped)
         if header:
             table = tuple(part.strip().strip("\"'") for part in header[1].split("."))
             lines.setdefault(table, number)
             continue
-        key = _TOML_KEY.match(stripped)
+        key = key_pattern.match(stripped)
         if key:
             lines.setdefault((*table, key[1].strip("\"'")), number)
     return lines

@@ -40,9 +40,11 @@ NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 
-_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*|0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+)")
-_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?")
-_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+# Patterns, not compiled ones: `re` compiles them on first use (and keeps them),
+# so a build whose values all take the decoders' shortcuts never compiles them.
+_INT = r"[-+]?(0|[1-9][0-9_]*|0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+)"
+_FLOAT = r"[-+]?([0-9][0-9_]*\.?[0-9_]*|\.[0-9][0-9_]*)([eE][-+]?[0-9]+)?"
+_LEADING_ZERO = r"[-+]?0[0-9_]+"
 _SPECIAL_FLOATS = {
     ".inf": math.inf,
     "inf": math.inf,
@@ -299,7 +301,7 @@ def _decode_scalar(raw: RawScalar, spec: Scalar) -> object:
         whole = parse_int(text)
         if whole is not None:
             return whole
-        if _LEADING_ZERO.fullmatch(text):
+        if re.fullmatch(_LEADING_ZERO, text):
             hint = "a leading zero is ambiguous (octal in YAML 1.1); write it without"
             raise DecodeError(raw.where, f"expected int, got {text}: {hint}")
         raise DecodeError(raw.where, f"expected int, got {describe(raw)}")
@@ -315,7 +317,7 @@ def parse_int(text: str) -> int | None:
     Underscores are dropped wherever they are, as YAML 1.1 does; `int()` alone
     would raise on `1_` or `0x_`.
     """
-    if not _INT.fullmatch(text):
+    if not re.fullmatch(_INT, text):
         return None
     try:
         return int(text.replace("_", ""), 0)
@@ -331,7 +333,7 @@ def parse_float(text: str) -> float | None:
     number = parse_int(text)
     if number is not None:
         return float(number)
-    if _FLOAT.fullmatch(text) and any(char.isdigit() for char in text):
+    if re.fullmatch(_FLOAT, text) and any(char.isdigit() for char in text):
         return float(text.replace("_", ""))
     return None
 
