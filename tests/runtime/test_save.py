@@ -158,9 +158,7 @@ def test_saved_yaml_has_no_python_tags(every: ModuleType, tmp_path: Path) -> Non
 
 def _defaults(module: ModuleType) -> dict[str, Any]:
     built = module.ConfigArgBuilder(module.Every, args=[]).generate()
-    return {
-        name: getattr(built.Every, name) for name in fields_of(module.Every)
-    }
+    return {name: getattr(built.Every, name) for name in fields_of(module.Every)}
 
 
 def test_save_names_files_as_spock_does(every: ModuleType, tmp_path: Path) -> None:
