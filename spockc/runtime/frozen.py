@@ -56,12 +56,12 @@ class Frozen:
         return [(name, getattr(self, name)) for name in self._spockc_fields]
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(
-            f"cannot assign to field {name!r}: {_kind(self)} is frozen"
-        )
+        message = f"cannot assign to field {name!r}: {_kind(self)} is frozen"
+        raise AttributeError(message)
 
     def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}: {_kind(self)} is frozen")
+        message = f"cannot delete field {name!r}: {_kind(self)} is frozen"
+        raise AttributeError(message)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
