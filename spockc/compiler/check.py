@@ -182,10 +182,23 @@ class _Checker:
                     module, field.pos, codes.DUPLICATE_FIELD, message, "remove one"
                 )
             seen.add(field.name)
+            self._check_field_name(module, cls.name, field)
             fields = _merge(fields, _Written(module, cls.name, field))
 
         self._flattening.discard(key)
         return fields
+
+    def _check_field_name(
+        self, module: ir.SourceModule, owner: str, field: ir.Field
+    ) -> None:
+        """Reject names that cannot be attributes of the generated class."""
+        where = f"{owner}.{field.name}"
+        if field.name.startswith("__"):
+            message = f"{where}: Python mangles names that start with two underscores"
+            self.error(module, field.pos, codes.RESERVED_NAME, message, "rename it")
+        elif field.name.startswith("_spockc"):
+            message = f"{where}: names starting with `_spockc` belong to the runtime"
+            self.error(module, field.pos, codes.RESERVED_NAME, message, "rename it")
 
     def _base_fields(
         self, module: ir.SourceModule, base: ir.NameValue, dynamic: bool

@@ -265,3 +265,15 @@ def test_field_named_like_a_class_a_later_field_uses_is_rejected() -> None:
         + "@spock\nclass L:\n    w: int = 1\n@spock\nclass A:\n    L: int = 1\n    l: L\n"
     )
     assert errors_of(source) == [("SPK209", 7, 5)]
+
+
+def test_field_name_with_two_leading_underscores_is_rejected() -> None:
+    source = HEADER + "@spock\nclass A:\n    __x: int = 1\n    _ok: int = 2\n"
+
+    assert errors_of(source) == [("SPK206", 4, 5)]
+
+
+def test_field_name_of_the_runtime_is_rejected() -> None:
+    source = HEADER + "@spock\nclass A:\n    _spockc_fields: int = 1\n"
+
+    assert errors_of(source) == [("SPK206", 4, 5)]
