@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import subprocess
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -43,10 +42,14 @@ def told_lines(output: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
 
 
-def start_workers(url: str, count: int, *flags: str) -> list[subprocess.Popen[str]]:
+def start_workers(
+    url: str, count: int, folder: Path, *flags: str
+) -> list[subprocess.Popen[str]]:
     """Start `count` workers that open the study together, once all have started."""
-    start_at = str(time.time() + 2.0)
-    command = worker_command(url, "--start-at", start_at, *flags)
+    barrier = folder / "barrier"
+    barrier.mkdir()
+    meeting = ("--barrier", str(barrier), "--parties", str(count))
+    command = worker_command(url, *meeting, *flags)
     return [
         subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -71,7 +74,7 @@ class Run:
     def __init__(self, url: str, folder: Path) -> None:
         self.best = folder / "best"
         flags = ("--trials", str(TRIALS), "--save-best", str(self.best))
-        workers = start_workers(url, WORKERS, *flags, "--trial-seconds", "0.05")
+        workers = start_workers(url, WORKERS, folder, *flags, "--trial-seconds", "0.05")
         self.reads = read_while_running(workers, self.best)
         self.shares = [finish(worker) for worker in workers]
         self.told = [line for share in self.shares for line in share]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 import warnings
@@ -33,7 +34,8 @@ def parse_flags() -> argparse.Namespace:
     parser.add_argument("--storage", required=True)
     parser.add_argument("--study", default="distributed")
     parser.add_argument("--trials", type=int, default=5)
-    parser.add_argument("--start-at", type=float, default=0.0)
+    parser.add_argument("--barrier", help="a folder where all workers meet")
+    parser.add_argument("--parties", type=int, default=1)
     parser.add_argument("--trial-seconds", type=float, default=0.0)
     parser.add_argument("--heartbeat", type=int)
     parser.add_argument("--grace", type=int)
@@ -63,6 +65,14 @@ def retried_number(study: optuna.Study, number: int) -> int | None:
     return optuna.storages.RetryHeartbeatStaleTrialCallback.retried_trial_number(frozen)
 
 
+def meet(barrier: Path, parties: int) -> None:
+    """Return once `parties` workers have reached `barrier` (at most a minute)."""
+    (barrier / str(os.getpid())).touch()
+    deadline = time.monotonic() + 60
+    while len(list(barrier.iterdir())) < parties and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 def main() -> None:
     flags = parse_flags()
     optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -81,7 +91,8 @@ def main() -> None:
     builder = ConfigArgBuilder(LogisticRegressionHP, BasicParams, args=args)
 
     # Every worker opens the study at the same moment, as a cluster job starts.
-    time.sleep(max(0.0, flags.start_at - time.time()))
+    if flags.barrier:
+        meet(Path(flags.barrier), flags.parties)
     builder.tuner(tuner_config=config)
 
     for _ in range(flags.trials):
