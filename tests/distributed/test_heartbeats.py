@@ -115,6 +115,16 @@ def test_heartbeats_stop_once_the_trial_is_told(iris, tmp_path):
     assert wait_for(lambda: name not in beating_threads(), HEARTBEAT + 2)
 
 
+def test_trial_asked_ahead_by_peek_has_heartbeats(iris, tmp_path):
+    tuner = open_tuner(iris, heartbeat_config(tmp_path / "s.db"))
+
+    tuner.peek(fixed(iris))
+
+    (trial,) = tuner.study.get_trials()
+    assert f"spockc-heartbeat-{trial._trial_id}" in beating_threads()
+    tuner.close()
+
+
 def test_close_stops_heartbeats_of_untold_trials(iris, tmp_path):
     tuner = open_tuner(iris, heartbeat_config(tmp_path / "s.db"))
     tuner.sample(fixed(iris))

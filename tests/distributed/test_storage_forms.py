@@ -117,3 +117,49 @@ def test_sqlite_in_memory_url_opens_a_study(iris):
     tuner = tell_one(iris, resumable("sqlite:///:memory:"), 0.5)
 
     assert [trial.value for trial in tuner.study.get_trials()] == [0.5]
+
+
+# --- races of workers opening a fresh database -------------------------------------
+
+
+def sqlalchemy_error(message: str) -> Exception:
+    import sqlalchemy
+
+    return sqlalchemy.exc.OperationalError(
+        "CREATE TABLE studies", {}, Exception(message)
+    )
+
+
+def test_lost_setup_race_is_tried_again(monkeypatch):
+    from spockc.runtime import storage
+
+    attempts: list[int] = []
+
+    def open_once_raced() -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise sqlalchemy_error("table studies already exists")
+        return "opened"
+
+    monkeypatch.setattr(storage.time, "sleep", lambda seconds: None)
+    opened = storage._retry_setup_races(OptunaTunerConfig(), open_once_raced)
+
+    assert (opened, len(attempts)) == ("opened", 2)
+
+
+def test_other_database_error_is_not_tried_again(monkeypatch):
+    from spockc.runtime import storage
+
+    attempts: list[int] = []
+
+    def open_refused() -> str:
+        attempts.append(1)
+        raise sqlalchemy_error("connection refused")
+
+    config = OptunaTunerConfig(storage="sqlite:///x.db")
+    with pytest.raises(ConfigError) as caught:
+        storage._retry_setup_races(config, open_refused)
+
+    (problem,) = caught.value.problems
+    assert (problem.key, len(attempts)) == ("OptunaTunerConfig.storage", 1)
+    assert "connection refused" in problem.message
