@@ -1,9 +1,10 @@
 """Drive an Optuna study through the generated sampler module of a schema.
 
 `ConfigArgBuilder.tuner()` creates one `Tuner`; the builder's `sample()`,
-`tuner_status`, `best` and the saving of samples delegate to it. This is the only
-runtime module that imports optuna, and the builder imports it only on the tuning
-path, so a program that never tunes never pays for optuna.
+`tuner_status`, `best` and the saving of samples delegate to it. This module and
+`storage.py` (opening the study, heartbeats of trials) are the only runtime modules
+that import optuna, and the builder imports them only on the tuning path, so a
+program that never tunes never pays for optuna.
 
 The per-trial path is kept to what the work needs: one `study.ask` with the fixed
 distributions (in the generated code), building the tuned classes, and one
