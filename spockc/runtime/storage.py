@@ -366,13 +366,15 @@ _STORAGE_FORMS = (
 )
 
 # Workers that open a fresh database at the same moment race to create its tables
-# (https://github.com/optuna/optuna/issues/4621); the losers see one of these:
-# SQLite's, then PostgreSQL's (a table, or the type PostgreSQL makes for it).
+# (https://github.com/optuna/optuna/issues/4621); where the setup lock does not
+# keep them apart, the losers see one of these: SQLite's, PostgreSQL's (a table,
+# or the type PostgreSQL makes for it), then MySQL's row of the schema version.
 _SETUP_RACES = (
     "UNIQUE constraint failed",
     "database is locked",
     "already exists",
     "duplicate key value violates unique constraint",
+    "Duplicate entry",
 )
 
 
