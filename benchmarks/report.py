@@ -309,9 +309,10 @@ def render(
         "",
         "## 1. Import in a fresh interpreter",
         "",
-        "Wall time of a whole `python child.py import ...` process, and the import "
-        "alone timed inside it. 'Over bare' subtracts the median of the same "
-        "interpreter doing nothing.",
+        'Wall time of a whole `python -c "import sys, time; import ..."` process '
+        "(a program that imports nothing else first), and the import alone timed "
+        "inside it. 'Over bare' subtracts the median of the same interpreter "
+        "running the same program without the import.",
         "",
         *import_table(figures),
         "",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.breakdown import build_breakdown, import_breakdown
+from benchmarks.child import import_code
 from benchmarks.inputs import SIZES, Case, generated_source, write_case
 from benchmarks.measure import Process, Stats, run_child, run_process
 
@@ -135,7 +136,8 @@ def measure_imports(
         python: str, modules: list[str], stand_in: bool = False
     ) -> Callable[[], Process]:
         arguments = {"path": path, "modules": modules, "ax_stand_in": stand_in}
-        return lambda: run_child(python, "import", arguments)
+        command = [python, "-c", import_code(arguments)]
+        return lambda: run_process(command, cwd=settings.work)
 
     runs = {
         "spockc: bare interpreter": importer(settings.python, []),
