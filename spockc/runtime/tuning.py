@@ -81,7 +81,7 @@ class Tuner(Generic[SampledT]):
         _check_directions(self._study, config)
         _check_resumable(self._study, self._distributions)
 
-        self._pending: list[tuple[Trial, SampledT]] = []
+        self._pending: tuple[Trial, SampledT] | None = None
         self._last: tuple[Trial, SampledT] | None = None
         self._count = 0
         self._fixed: Spockspace | None = None
@@ -115,15 +115,15 @@ class Tuner(Generic[SampledT]):
 
     def peek(self, fixed: Spockspace) -> SampledT:
         """Return the sample the next `sample()` hands out, asking for it if needed."""
-        if not self._pending:
-            asked = self._ask(fixed)
-            self._pending.append(asked)
-            self._loose.pending = asked[0]
-        return self._pending[0][1]
+        if self._pending is None:
+            self._pending = self._ask(fixed)
+            self._loose.pending = self._pending[0]
+        return self._pending[1]
 
     def sample(self, fixed: Spockspace) -> SampledT:
         """Hand out the sample `peek()` asked for, or ask the study for a new one."""
-        asked = self._pending.pop() if self._pending else self._ask(fixed)
+        asked = self._pending if self._pending is not None else self._ask(fixed)
+        self._pending = None
         self._loose.pending, self._loose.last = None, asked[0]
         self._last = asked
         self._count += 1
