@@ -1,6 +1,6 @@
 """The spockc compiler: source text in, generated module text out.
 
-Pipeline: `parse` (libcst) -> `ir` -> `check` -> `emit` (jinja2, then ruff).
+Pipeline: `parse` (ast) -> `ir` -> `check` -> `emit` (jinja2, then ruff).
 `compile_source` is the API; `spockc.compiler.cli` is the command line.
 """
 
@@ -12,7 +12,6 @@ import posixpath
 from spockc.compiler.check import check_module
 from spockc.compiler.diagnostics import CompileError, Diagnostic
 from spockc.compiler.emit import GeneratedModules, Target, render
-from spockc.compiler.ir import CheckedModule
 from spockc.compiler.load import SourceLoader
 from spockc.compiler.parse import parse_source
 
@@ -65,21 +64,9 @@ def compile_text(
 
     Returns None when the file has no config classes, unless `allow_empty`.
     """
-    try:
-        checked = _check(text, path, allow_empty, positions=False)
-    except CompileError:
-        # Positions are found only when there is something to report (see parse).
-        checked = _check(text, path, allow_empty, positions=True)
-    if checked is None:
-        return None
-    target = Target(source, regenerate, out_dir, namespace_module, package)
-    return render(checked, target)
-
-
-def _check(
-    text: str, path: str, allow_empty: bool, *, positions: bool
-) -> CheckedModule | None:
-    main = parse_source(text, path, positions=positions)
+    main = parse_source(text, path)
     if not allow_empty and not any(cls.decorator for cls in main.classes):
         return None
-    return check_module(main, SourceLoader(positions=positions).find)
+    checked = check_module(main, SourceLoader().find)
+    target = Target(source, regenerate, out_dir, namespace_module, package)
+    return render(checked, target)

@@ -21,9 +21,8 @@ _NOT_SOURCES = ("__future__", "typing", "typing_extensions", "enum", "dataclasse
 class SourceLoader:
     """Parse each imported source file once."""
 
-    def __init__(self, *, positions: bool = True) -> None:
+    def __init__(self) -> None:
         self._parsed: dict[str, ir.SourceModule | None] = {}
-        self._positions = positions
 
     def find(self, importer: ir.SourceModule, spec: str) -> ir.SourceModule | None:
         """Return the parsed module `spec` names in an import of `importer`."""
@@ -40,7 +39,7 @@ class SourceLoader:
             except (OSError, UnicodeDecodeError):
                 # Unreadable as source: left to the runtime, like a module not found.
                 return None
-            self._parsed[key] = parse_source(text, key, positions=self._positions)
+            self._parsed[key] = parse_source(text, key)
         return self._parsed[key]
 
 

@@ -1,24 +1,29 @@
-"""Stage 1: read source text with libcst into the IR; never import user code.
+"""Stage 1: read source text into the IR; never import user code.
 
 `parse_source` finds the imports, Enum classes and decorated config classes of
 a module and records them as written, with 1-based positions. Names are not
 resolved here (that is `check`); only decorators are, because they decide which
 classes are config classes at all.
+
+The reader is Python's own `ast`: importing libcst and parsing a 200-class file
+with it takes 0.7-1 s, `ast` about 30 ms. libcst reads what only a newer Python
+can (`type X = ...` on 3.11): the statements it finds there are left out, since
+config classes never need them.
 """
 
 from __future__ import annotations
 
 import ast
-import inspect
 import re
-from collections.abc import Mapping, Sequence
-from typing import Literal, cast
-
-import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+import sys
+import warnings
+from typing import TYPE_CHECKING, Literal
 
 from spockc.compiler import ir
 from spockc.compiler.diagnostics import SYNTAX_ERROR, CompileError, Diagnostic
+
+if TYPE_CHECKING:
+    import libcst
 
 #: Modules whose `spock` / `spockTuner` decorators compile here.
 DECORATOR_MODULES = (
@@ -33,171 +38,228 @@ _DECORATORS = {
     **{f"{module}.spockTuner": "tuner" for module in DECORATOR_MODULES},
 }
 _ENUM_BASES = {"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"}
-_NOWHERE = ir.Pos(0, 0)
-_PARSER_POSITION = re.compile(r"error at (\d+):(\d+):?")
 _ENTRY = re.compile(r"^(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
+_CLASS_KEYWORD = re.compile(r"class\s+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_NUMBERS = (int, float)
+_OUR_DECORATOR = re.compile(r"(?:^|\.)(?:spock|spockTuner)(?:\(|$)")
 
 
-def parse_source(text: str, path: str, *, positions: bool = True) -> ir.SourceModule:
+def parse_source(text: str, path: str) -> ir.SourceModule:
     """Parse `text`, the content of `path`, into a `SourceModule`.
-
-    Without `positions` every node is placed at 0:0; finding positions costs
-    more than parsing, and only diagnostics need them.
 
     Raises:
         CompileError: the text is not valid Python.
     """
-    lines = tuple(text.splitlines())
+    lines = tuple(_LINE_BREAK.split(text))
+    if lines and not lines[-1]:
+        lines = lines[:-1]
     try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError as error:
-        raise CompileError([_syntax_error(error, text, path, lines)]) from None
+        module = _parse(text)
+    except (SyntaxError, ValueError) as error:
+        newer = _without_newer_syntax(text, path, lines)
+        if newer is None:
+            raise CompileError([_syntax_error(error, path, lines)]) from None
+        module = newer
+    return _ModuleReader(lines).read(module, path)
 
-    reader = _ModuleReader(_positions(module) if positions else None)
-    return reader.read(module, path, lines)
 
+def _parse(text: str) -> ast.Module:
+    """Parse `text` with the grammar of the running Python.
 
-def _positions(module: cst.Module) -> Mapping[cst.CSTNode, CodeRange]:
-    """Return the position of every node of `module`.
-
-    Running the provider directly skips the metadata wrapper's extra walk over
-    the tree, a third of the cost on large files; the wrapper is the fallback
-    should libcst's internals change.
+    Python warns about code it compiles, such as an invalid escape sequence; the
+    user hears that when running the file, not from the compiler.
     """
-    provider = PositionProvider()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
+
+
+def _parse_expression(text: str) -> ast.expr | None:
+    """Return the expression `text`, or None when it is not one."""
     try:
-        provider._gen_impl(module)
-        return cast("Mapping[cst.CSTNode, CodeRange]", provider._computed)
-    except AttributeError:  # pragma: no cover - a libcst without these internals
-        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-
-
-def _syntax_error(
-    error: cst.ParserSyntaxError, text: str, path: str, lines: tuple[str, ...]
-) -> Diagnostic:
-    """Return the diagnostic of a syntax error, in Python's words where it has some.
-
-    Python's own parser names the error the way users know it (an unclosed
-    bracket at the bracket, an unterminated string at the string); libcst's
-    message is the fallback for what only this Python version rejects.
-    """
-    line, col, detail = _python_syntax_error(text) or _libcst_syntax_error(error)
-    message = f"invalid syntax: {detail}"
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    hint = "the compiler reads the file with the newest Python grammar"
-    return Diagnostic(path, line, col, SYNTAX_ERROR, message, hint, source_line)
-
-
-def _python_syntax_error(text: str) -> tuple[int, int, str] | None:
-    """Return where and why Python rejects `text`, or None if it accepts it."""
-    try:
-        ast.parse(text)
-    except SyntaxError as error:
-        if error.lineno is None:
-            return None
-        return error.lineno, max(error.offset or 1, 1), error.msg
+        body = _parse(text).body
+    except (SyntaxError, ValueError):
+        return None
+    if len(body) == 1 and isinstance(body[0], ast.Expr):
+        return body[0].value
     return None
 
 
-def _libcst_syntax_error(error: cst.ParserSyntaxError) -> tuple[int, int, str]:
-    """Return where and why libcst rejects the source."""
-    line, col = error.raw_line, error.raw_column + 1
-    # The native parser's raw position can lag; its message names the real one.
-    found = _PARSER_POSITION.search(error.message)
-    if found is not None:
-        line, col = int(found.group(1)), int(found.group(2)) + 1
-    detail = _PARSER_POSITION.sub("", error.message).replace("parser error: ", "")
-    return line, col, detail.strip(": ")
+def _syntax_error(
+    error: SyntaxError | ValueError, path: str, lines: tuple[str, ...]
+) -> Diagnostic:
+    """Return the diagnostic of a syntax error, in Python's words."""
+    line, col, detail = 1, 1, str(error)
+    if isinstance(error, SyntaxError):
+        line, col, detail = error.lineno or 1, max(error.offset or 1, 1), error.msg
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    hint = "fix the syntax; the file must be valid Python"
+    return Diagnostic(
+        path, line, col, SYNTAX_ERROR, f"invalid syntax: {detail}", hint, source_line
+    )
+
+
+def _without_newer_syntax(
+    text: str, path: str, lines: tuple[str, ...]
+) -> ast.Module | None:
+    """Parse `text` without the top-level statements only a newer Python can read.
+
+    Returns None when libcst, which reads every Python version, rejects the text
+    too: then it is a real syntax error.
+
+    Raises:
+        CompileError: a config class itself needs the newer Python.
+    """
+    import libcst as cst  # half a second to import: only for such files
+    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    try:
+        tree = cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+
+    spans = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    kept = list(lines)
+    too_new: list[Diagnostic] = []
+    for statement in tree.body:
+        try:
+            _parse(tree.code_for_node(statement))
+            continue
+        except (SyntaxError, ValueError):
+            pass
+        parts = [*getattr(statement, "decorators", ()), statement]
+        first, last = spans[parts[0]].start.line, spans[statement].end.line
+        kept[first - 1 : last] = [""] * (last - first + 1)
+        if isinstance(statement, cst.ClassDef):
+            name = spans[statement.name].start
+            where = (name.line, name.column + 1)
+            found = _too_new(statement, tree, where, path, lines)
+            if found is not None:
+                too_new.append(found)
+    if too_new:
+        raise CompileError(too_new)
+
+    try:
+        return _parse("\n".join(kept))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _too_new(
+    statement: libcst.ClassDef,
+    tree: libcst.Module,
+    where: tuple[int, int],
+    path: str,
+    lines: tuple[str, ...],
+) -> Diagnostic | None:
+    """Return an error if `statement` is a config class this Python cannot read."""
+    decorators = [tree.code_for_node(d.decorator) for d in statement.decorators]
+    if not any(_OUR_DECORATOR.search(code) for code in decorators):
+        return None
+    version = ".".join(str(part) for part in sys.version_info[:2])
+    message = f"class `{statement.name.value}` uses syntax Python {version} cannot read"
+    hint = "run spockc with the Python version your project uses"
+    line, col = where
+    return Diagnostic(path, line, col, SYNTAX_ERROR, message, hint, lines[line - 1])
 
 
 class _ModuleReader:
     """Walk the top level of one module and build its IR."""
 
-    def __init__(self, positions: Mapping[cst.CSTNode, CodeRange] | None) -> None:
-        self._positions = positions
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        self._lines = lines
         self.imports: list[ir.ImportedName] = []
         self.module_aliases: list[tuple[str, str]] = []
         self._shell = ir.SourceModule("", "", (), (), (), (), (), ())
 
-    def pos(self, node: cst.CSTNode) -> ir.Pos:
-        """Return the 1-based start position of `node`."""
-        if self._positions is None:
-            return _NOWHERE
-        code_range = self._positions[node]
-        return ir.Pos(code_range.start.line, code_range.start.column + 1)
+    def pos(self, node: ast.expr | ast.stmt | ast.alias | ast.keyword) -> ir.Pos:
+        """Return the 1-based start position of `node`, in characters."""
+        return ir.Pos(node.lineno, self._column(node.lineno, node.col_offset) + 1)
 
-    def read(
-        self, module: cst.Module, path: str, lines: tuple[str, ...]
-    ) -> ir.SourceModule:
+    def _column(self, line: int, offset: int) -> int:
+        """Turn `ast`'s UTF-8 byte offset on `line` into a character offset."""
+        text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        if text.isascii():
+            return offset
+        return len(text.encode("utf-8")[:offset].decode("utf-8", "replace"))
+
+    def code(self, node: ast.expr) -> str:
+        """Return the source text of `node`, as written."""
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        end = node.end_col_offset or 0
+        encoded = [line.encode("utf-8") for line in self._lines[first : last + 1]]
+        if len(encoded) == 1:
+            return encoded[0][node.col_offset : end].decode("utf-8", "replace")
+        encoded[0], encoded[-1] = encoded[0][node.col_offset :], encoded[-1][:end]
+        return "\n".join(part.decode("utf-8", "replace") for part in encoded)
+
+    def read(self, module: ast.Module, path: str) -> ir.SourceModule:
         """Return the IR of `module`."""
         for statement in module.body:
             self._read_imports(statement)
         self._shell = ir.SourceModule(
-            path, "", (), (), tuple(self.imports), tuple(self.module_aliases), (), lines
+            path,
+            "",
+            (),
+            (),
+            tuple(self.imports),
+            tuple(self.module_aliases),
+            (),
+            self._lines,
         )
 
         classes: list[ir.ClassDef] = []
         enums: list[ir.EnumDef] = []
         aliases: list[ir.NameValue] = []
         for statement in module.body:
-            if isinstance(statement, cst.ClassDef):
+            if isinstance(statement, ast.ClassDef):
                 if self._is_enum(statement):
                     enums.append(self._read_enum(statement))
                 else:
                     classes.append(self._read_class(statement))
-            elif isinstance(statement, cst.SimpleStatementLine):
+            elif isinstance(statement, ast.Assign):
                 aliases.extend(self._decorator_aliases(statement))
 
         return ir.SourceModule(
             path=path,
-            doc=_docstring(module.body),
+            doc=_docstring(module),
             classes=tuple(classes),
             enums=tuple(enums),
             imports=tuple(self.imports),
             module_aliases=tuple(self.module_aliases),
             decorator_aliases=tuple(aliases),
-            lines=lines,
+            lines=self._lines,
         )
 
-    def _read_imports(self, statement: cst.CSTNode) -> None:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            return
-        for small in statement.body:
-            if isinstance(small, cst.Import):
-                for alias in small.names:
-                    dotted = _dotted(alias.name) or ""
-                    if alias.asname is not None:
-                        local = _dotted(alias.asname.name) or dotted
-                        self.module_aliases.append((local, dotted))
-                    else:
-                        head = dotted.partition(".")[0]
-                        self.module_aliases.append((head, head))
-            elif isinstance(small, cst.ImportFrom) and not isinstance(
-                small.names, cst.ImportStar
-            ):
-                module = "." * len(small.relative) + (
-                    _dotted(small.module) or "" if small.module is not None else ""
+    def _read_imports(self, statement: ast.stmt) -> None:
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.asname is not None:
+                    self.module_aliases.append((alias.asname, alias.name))
+                else:
+                    head = alias.name.partition(".")[0]
+                    self.module_aliases.append((head, head))
+        elif isinstance(statement, ast.ImportFrom):
+            module = "." * statement.level + (statement.module or "")
+            for alias in statement.names:
+                if alias.name == "*":
+                    continue
+                local = alias.asname or alias.name
+                self.imports.append(
+                    ir.ImportedName(local, module, alias.name, self.pos(alias))
                 )
-                for alias in small.names:
-                    name = _dotted(alias.name) or ""
-                    local = name
-                    if alias.asname is not None:
-                        local = _dotted(alias.asname.name) or name
-                    self.imports.append(
-                        ir.ImportedName(local, module, name, self.pos(alias))
-                    )
 
-    def _is_enum(self, node: cst.ClassDef) -> bool:
+    def _is_enum(self, node: ast.ClassDef) -> bool:
         for base in node.bases:
-            dotted = _dotted(base.value)
+            dotted = _dotted(base)
             if dotted is not None and self._shell.qualify(dotted) in _ENUM_BASES:
                 return True
         return False
 
-    def _decorator(self, node: cst.ClassDef) -> ir.Decorator | None:
-        for decorator in node.decorators:
-            expression = decorator.decorator
-            call = expression if isinstance(expression, cst.Call) else None
+    def _decorator(self, node: ast.ClassDef) -> ir.Decorator | None:
+        for expression in node.decorator_list:
+            call = expression if isinstance(expression, ast.Call) else None
             dotted = _dotted(call.func if call is not None else expression)
             kind = (
                 _DECORATORS.get(self._shell.qualify(dotted) or "") if dotted else None
@@ -205,266 +267,257 @@ class _ModuleReader:
             if kind is None:
                 continue
 
-            keywords = []
-            for arg in call.args if call is not None else ():
-                name = arg.keyword.value if arg.keyword is not None else ""
-                value = self._value(arg.value)
-                keywords.append(ir.Keyword(name, value, self.pos(arg)))
+            keywords = self._decorator_keywords(call) if call is not None else ()
             fixed_or_tuner: Literal["fixed", "tuner"] = (
                 "fixed" if kind == "fixed" else "tuner"
             )
-            return ir.Decorator(fixed_or_tuner, tuple(keywords), self.pos(expression))
+            return ir.Decorator(fixed_or_tuner, keywords, self.pos(expression))
         return None
 
-    def _read_class(self, node: cst.ClassDef) -> ir.ClassDef:
+    def _decorator_keywords(self, call: ast.Call) -> tuple[ir.Keyword, ...]:
+        """Return the arguments of a decorator call in source order; unnamed ones as ''."""
+        keywords = [
+            ir.Keyword("", self._value(arg), self.pos(arg)) for arg in call.args
+        ]
+        keywords += [
+            ir.Keyword(keyword.arg or "", self._value(keyword.value), self.pos(keyword))
+            for keyword in call.keywords
+        ]
+        return tuple(sorted(keywords, key=lambda k: (k.pos.line, k.pos.col)))
+
+    def _read_class(self, node: ast.ClassDef) -> ir.ClassDef:
         decorator = self._decorator(node)
         bases = tuple(
-            ir.NameValue(_dotted(arg.value) or _code(arg.value), self.pos(arg.value))
-            for arg in node.bases
-            if arg.keyword is None
+            ir.NameValue(_dotted(base) or self.code(base), self.pos(base))
+            for base in node.bases
         )
-        body = _body_lines(node)
-        doc = _docstring(body)
+        doc = _docstring(node)
         attributes = _attribute_help(doc)
 
         fields: list[ir.Field] = []
         unannotated: list[ir.NameValue] = []
-        for line in body:
-            for small in line.body:
-                if isinstance(small, cst.AnnAssign) and isinstance(
-                    small.target, cst.Name
-                ):
-                    fields.append(self._field(small, line, attributes))
-                elif isinstance(small, cst.Assign):
-                    for target in small.targets:
-                        if isinstance(target.target, cst.Name):
-                            name = target.target.value
-                            unannotated.append(
-                                ir.NameValue(name, self.pos(target.target))
-                            )
+        comments = _CommentFinder(self._lines, node)
+        for statement in node.body:
+            if isinstance(statement, ast.AnnAssign) and isinstance(
+                statement.target, ast.Name
+            ):
+                help_text = attributes.get(statement.target.id) or comments.help_of(
+                    statement
+                )
+                fields.append(self._field(statement, statement.target, help_text))
+            elif isinstance(statement, ast.Assign):
+                unannotated += [
+                    ir.NameValue(target.id, self.pos(target))
+                    for target in statement.targets
+                    if isinstance(target, ast.Name)
+                ]
 
         return ir.ClassDef(
-            name=node.name.value,
+            name=node.name,
             decorator=decorator,
             bases=bases,
             fields=tuple(fields),
             unannotated=tuple(unannotated),
             help=_summary(doc),
-            pos=self.pos(node.name),
+            pos=self._name_pos(node),
         )
 
-    def _field(
-        self,
-        node: cst.AnnAssign,
-        line: cst.SimpleStatementLine,
-        attributes: dict[str, str],
-    ) -> ir.Field:
-        assert isinstance(node.target, cst.Name)
-        name = node.target.value
+    def _name_pos(self, node: ast.ClassDef) -> ir.Pos:
+        """Return the position of the class's name (`ast` gives the `class` keyword)."""
+        start = self.pos(node)
+        line = self._lines[start.line - 1]
+        keyword = _CLASS_KEYWORD.match(line, start.col - 1)
+        if keyword is None:  # the name on a continuation line: keep the keyword's
+            return start
+        return ir.Pos(start.line, keyword.end() + 1)
+
+    def _field(self, node: ast.AnnAssign, target: ast.Name, help_text: str) -> ir.Field:
         default = self._value(node.value) if node.value is not None else None
-        help_text = attributes.get(name) or _comment_help(line)
-        annotation = self._type(node.annotation.annotation, None)
-        return ir.Field(name, annotation, default, help_text, self.pos(node.target))
+        annotation = self._type(node.annotation, None)
+        return ir.Field(target.id, annotation, default, help_text, self.pos(target))
 
-    def _read_enum(self, node: cst.ClassDef) -> ir.EnumDef:
-        body = _body_lines(node)
+    def _read_enum(self, node: ast.ClassDef) -> ir.EnumDef:
         members = []
-        for line in body:
-            for small in line.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                    target = small.targets[0].target
-                    if isinstance(target, cst.Name) and not target.value.startswith(
-                        "_"
-                    ):
-                        value = self._value(small.value)
-                        members.append(
-                            ir.EnumMember(target.value, value, self.pos(target))
-                        )
-        bases = tuple(_dotted(arg.value) or _code(arg.value) for arg in node.bases)
+        for statement in node.body:
+            if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+                continue
+            target = statement.targets[0]
+            if isinstance(target, ast.Name) and not target.id.startswith("_"):
+                value = self._value(statement.value)
+                members.append(ir.EnumMember(target.id, value, self.pos(target)))
+        bases = tuple(_dotted(base) or self.code(base) for base in node.bases)
         return ir.EnumDef(
-            node.name.value,
-            bases,
-            tuple(members),
-            _docstring(body),
-            self.pos(node.name),
+            node.name, bases, tuple(members), _docstring(node), self._name_pos(node)
         )
 
-    def _decorator_aliases(self, line: cst.SimpleStatementLine) -> list[ir.NameValue]:
-        found = []
-        for small in line.body:
-            if isinstance(small, cst.Assign):
-                dotted = _dotted(small.value)
-                if dotted and self._shell.qualify(dotted) in _DECORATORS:
-                    found.append(ir.NameValue(dotted, self.pos(small)))
-        return found
+    def _decorator_aliases(self, statement: ast.Assign) -> list[ir.NameValue]:
+        dotted = _dotted(statement.value)
+        if dotted and self._shell.qualify(dotted) in _DECORATORS:
+            return [ir.NameValue(dotted, self.pos(statement))]
+        return []
 
-    def _type(self, node: cst.BaseExpression, at: ir.Pos | None) -> ir.TypeExpr:
+    def _type(self, node: ast.expr, at: ir.Pos | None) -> ir.TypeExpr:
         pos = at or self.pos(node)
+        if isinstance(node, ast.Constant):
+            return self._constant_type(node, pos)
         dotted = _dotted(node)
-        if dotted == "None":
-            return ir.TypeNone(pos)
         if dotted is not None:
             return ir.TypeName(dotted, pos)
-        if isinstance(node, cst.Ellipsis):
-            return ir.TypeEllipsis(pos)
-        if isinstance(node, cst.BinaryOperation) and isinstance(
-            node.operator, cst.BitOr
-        ):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             return ir.TypeUnion(
                 self._type(node.left, at), self._type(node.right, at), pos
             )
-        if isinstance(node, cst.Subscript):
+        if isinstance(node, ast.Subscript):
             return self._subscript(node, at, pos)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            return self._string_type(node, pos)
-        return ir.TypeOther(_code(node), pos)
+        return ir.TypeOther(self.code(node), pos)
+
+    def _constant_type(self, node: ast.Constant, pos: ir.Pos) -> ir.TypeExpr:
+        value = node.value
+        if value is None:
+            return ir.TypeNone(pos)
+        if value is Ellipsis:
+            return ir.TypeEllipsis(pos)
+        if isinstance(value, bool):
+            return ir.TypeName(str(value), pos)
+        if not isinstance(value, str):
+            return ir.TypeOther(self.code(node), pos)
+
+        text = value.strip()
+        inner = _parse_expression(text)
+        if inner is None:
+            return ir.TypeString(value, None, pos)
+        # Nodes parsed from the string are placed at the string, and read from it.
+        string_reader = _ModuleReader(tuple(_LINE_BREAK.split(text)))
+        return ir.TypeString(value, string_reader._type(inner, pos), pos)
 
     def _subscript(
-        self, node: cst.Subscript, at: ir.Pos | None, pos: ir.Pos
+        self, node: ast.Subscript, at: ir.Pos | None, pos: ir.Pos
     ) -> ir.TypeExpr:
         base = _dotted(node.value)
         if base is None:
-            return ir.TypeOther(_code(node), pos)
-        args: list[ir.TypeExpr] = []
-        for element in node.slice:
-            if isinstance(element.slice, cst.Index):
-                args.append(self._type(element.slice.value, at))
-            else:
-                args.append(ir.TypeOther(_code(element.slice), at or self.pos(element)))
+            return ir.TypeOther(self.code(node), pos)
+        inside = node.slice
+        elements = inside.elts if isinstance(inside, ast.Tuple) else [inside]
+        args = tuple(self._type(element, at) for element in elements)
         base_pos = at or self.pos(node.value)
-        return ir.TypeSubscript(ir.TypeName(base, base_pos), tuple(args), pos)
+        return ir.TypeSubscript(ir.TypeName(base, base_pos), args, pos)
 
-    def _string_type(
-        self, node: cst.SimpleString | cst.ConcatenatedString, pos: ir.Pos
-    ) -> ir.TypeExpr:
-        text = node.evaluated_value
-        if not isinstance(text, str):
-            return ir.TypeOther(_code(node), pos)
-        try:
-            inner = cst.parse_expression(text.strip())
-        except cst.ParserSyntaxError:
-            return ir.TypeString(text, None, pos)
-        # Nodes parsed from the string have no position of their own: use the string's.
-        return ir.TypeString(text, self._type(inner, pos), pos)
-
-    def _value(self, node: cst.BaseExpression, at: ir.Pos | None = None) -> ir.Value:
-        pos = at or self.pos(node)
-        if isinstance(node, (cst.Integer, cst.Float)):
-            return ir.ConstValue(_number(node), pos)
-        if isinstance(node, cst.UnaryOperation) and isinstance(
-            node.operator, (cst.Minus, cst.Plus)
-        ):
-            inner = self._value(node.expression, at)
-            is_number = isinstance(inner, ir.ConstValue) and type(inner.value) in (
-                int,
-                float,
-            )
-            if is_number and isinstance(inner, ir.ConstValue):
-                sign = -1 if isinstance(node.operator, cst.Minus) else 1
-                return ir.ConstValue(sign * inner.value, pos)  # type: ignore[operator]  # number
-            return ir.OtherValue(_code(node), pos)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            text = node.evaluated_value
-            if isinstance(text, str):
-                return ir.ConstValue(text, pos)
-            return ir.OtherValue(_code(node), pos)
+    def _value(self, node: ast.expr) -> ir.Value:
+        pos = self.pos(node)
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if value is None or isinstance(value, (bool, int, float, str)):
+                return ir.ConstValue(value, pos)
+            return ir.OtherValue(self.code(node), pos)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = self._value(node.operand)
+            number = inner.value if isinstance(inner, ir.ConstValue) else None
+            if type(number) in _NUMBERS:
+                assert isinstance(number, (int, float))
+                negative = isinstance(node.op, ast.USub)
+                return ir.ConstValue(-number if negative else number, pos)
+            return ir.OtherValue(self.code(node), pos)
 
         dotted = _dotted(node)
-        if dotted in ("True", "False", "None"):
-            return ir.ConstValue(
-                {"True": True, "False": False, "None": None}[dotted], pos
-            )
         if dotted is not None:
             return ir.NameValue(dotted, pos)
-        return self._display(node, at, pos)
+        return self._display(node, pos)
 
-    def _display(
-        self, node: cst.BaseExpression, at: ir.Pos | None, pos: ir.Pos
-    ) -> ir.Value:
-        if isinstance(node, (cst.List, cst.Tuple)):
-            if any(not isinstance(e, cst.Element) for e in node.elements):
-                return ir.OtherValue(_code(node), pos)
+    def _display(self, node: ast.expr, pos: ir.Pos) -> ir.Value:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            if any(isinstance(e, ast.Starred) for e in node.elts):
+                return ir.OtherValue(self.code(node), pos)
             kind: Literal["list", "tuple"] = (
-                "list" if isinstance(node, cst.List) else "tuple"
+                "list" if isinstance(node, ast.List) else "tuple"
             )
-            items = tuple(self._value(e.value, at) for e in node.elements)
+            items = tuple(self._value(e) for e in node.elts)
             return ir.SequenceValue(kind, items, pos)
-        if isinstance(node, cst.Dict):
+        if isinstance(node, ast.Dict):
             pairs = []
-            for element in node.elements:
-                if not isinstance(element, cst.DictElement):
-                    return ir.OtherValue(_code(node), pos)
-                pairs.append(
-                    (self._value(element.key, at), self._value(element.value, at))
-                )
+            for key, value in zip(node.keys, node.values, strict=True):
+                if key is None:  # `**other`
+                    return ir.OtherValue(self.code(node), pos)
+                pairs.append((self._value(key), self._value(value)))
             return ir.DictValue(tuple(pairs), pos)
-        if isinstance(node, cst.Call):
-            return self._call(node, at, pos)
-        return ir.OtherValue(_code(node), pos)
+        if isinstance(node, ast.Call):
+            return self._call(node, pos)
+        return ir.OtherValue(self.code(node), pos)
 
-    def _call(self, node: cst.Call, at: ir.Pos | None, pos: ir.Pos) -> ir.Value:
+    def _call(self, node: ast.Call, pos: ir.Pos) -> ir.Value:
         func = _dotted(node.func)
-        if func is None or any(arg.star for arg in node.args):
-            return ir.OtherValue(_code(node), pos)
-        args = []
-        keywords = []
-        for arg in node.args:
-            value = self._value(arg.value, at)
-            if arg.keyword is None:
-                args.append(value)
-            else:
-                keywords.append(
-                    ir.Keyword(arg.keyword.value, value, at or self.pos(arg))
-                )
-        return ir.CallValue(func, tuple(args), tuple(keywords), pos)
+        starred = any(isinstance(arg, ast.Starred) for arg in node.args)
+        if func is None or starred or any(k.arg is None for k in node.keywords):
+            return ir.OtherValue(self.code(node), pos)
+        args = tuple(self._value(arg) for arg in node.args)
+        keywords = tuple(
+            ir.Keyword(k.arg or "", self._value(k.value), self.pos(k))
+            for k in node.keywords
+        )
+        return ir.CallValue(func, args, keywords, pos)
 
 
-def _number(node: cst.Integer | cst.Float) -> int | float:
-    """Return the value of a number literal (`ast.literal_eval` is 10x slower)."""
-    digits = node.value.replace("_", "")
-    if isinstance(node, cst.Float):
-        return float(digits)
-    try:
-        return int(digits, 0)
-    except ValueError:  # leading zeros, as in `00`, which base 0 refuses
-        value = ast.literal_eval(node.value)
-        assert isinstance(value, int)
-        return value
+class _CommentFinder:
+    """Find the comment beside or above each statement of one class body."""
+
+    def __init__(self, lines: tuple[str, ...], node: ast.ClassDef) -> None:
+        self._lines = lines
+        # Where each line's last statement ends: a comment can only follow it.
+        self._ends: dict[int, int] = {}
+        for statement in node.body:
+            end_line = statement.end_lineno or statement.lineno
+            end = statement.end_col_offset or 0
+            self._ends[end_line] = max(end, self._ends.get(end_line, 0))
+        self._previous_end = {
+            id(statement): (previous.end_lineno or previous.lineno)
+            for previous, statement in zip(node.body, node.body[1:], strict=False)
+        }
+        self._header_end = _header_line(node)
+
+    def help_of(self, statement: ast.stmt) -> str:
+        """Return the comment beside `statement`, else the comment lines just above it."""
+        end_line = statement.end_lineno or statement.lineno
+        beside = self._comment_after(end_line, self._ends[end_line])
+        if beside is not None and _is_help(beside):
+            return beside.lstrip("#").strip()
+
+        above: list[str] = []
+        first = self._previous_end.get(id(statement), self._header_end) + 1
+        for number in range(first, statement.lineno):
+            text = self._lines[number - 1].strip()
+            if not text.startswith("#"):
+                above = []  # a blank line or code parts a comment from the field
+            elif _is_help(text):
+                above.append(text.lstrip("#").strip())
+        return " ".join(above)
+
+    def _comment_after(self, line: int, offset: int) -> str | None:
+        rest = self._lines[line - 1].encode("utf-8")[offset:].decode("utf-8", "replace")
+        rest = rest.strip()
+        return rest if rest.startswith("#") else None
 
 
-def _dotted(node: cst.CSTNode) -> str | None:
+def _header_line(node: ast.ClassDef) -> int:
+    """Return the line of the colon ending a class header, as far as `ast` tells."""
+    ends = [
+        part.end_lineno or part.lineno
+        for part in (*node.bases, *(k.value for k in node.keywords))
+    ]
+    return max([node.lineno, *ends])
+
+
+def _dotted(node: ast.expr) -> str | None:
     """Return `a.b.c` for a Name or Attribute chain, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
         head = _dotted(node.value)
-        return f"{head}.{node.attr.value}" if head is not None else None
+        return f"{head}.{node.attr}" if head is not None else None
     return None
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
-def _body_lines(node: cst.ClassDef) -> list[cst.SimpleStatementLine]:
-    body = node.body
-    if isinstance(body, cst.SimpleStatementSuite):
-        line = cst.SimpleStatementLine(body=body.body)
-        return [line]
-    return [s for s in body.body if isinstance(s, cst.SimpleStatementLine)]
-
-
-def _docstring(body: Sequence[cst.CSTNode]) -> str:
-    """Return the cleaned docstring at the start of `body`, or an empty string."""
-    if not body or not isinstance(body[0], cst.SimpleStatementLine):
-        return ""
-    first = body[0].body[0] if body[0].body else None
-    if not isinstance(first, cst.Expr):
-        return ""
-    if not isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString)):
-        return ""
-    text = first.value.evaluated_value
-    return inspect.cleandoc(text) if isinstance(text, str) else ""
+def _docstring(node: ast.Module | ast.ClassDef) -> str:
+    """Return the cleaned docstring of `node`, or an empty string."""
+    return ast.get_docstring(node, clean=True) or ""
 
 
 def _summary(doc: str) -> str:
@@ -498,21 +551,6 @@ def _attribute_help(doc: str) -> dict[str, str]:
         elif current is not None:
             current.append(stripped)
     return {name: " ".join(" ".join(parts).split()) for name, parts in entries.items()}
-
-
-def _comment_help(line: cst.SimpleStatementLine) -> str:
-    """Return the comment beside a field, else the comment lines just above it."""
-    comment = line.trailing_whitespace.comment
-    if comment is not None and _is_help(comment.value):
-        return comment.value.lstrip("#").strip()
-
-    above: list[str] = []
-    for empty in line.leading_lines:
-        if empty.comment is None:
-            above = []
-        elif _is_help(empty.comment.value):
-            above.append(empty.comment.value.lstrip("#").strip())
-    return " ".join(above)
 
 
 def _is_help(comment: str) -> bool:
