@@ -48,7 +48,8 @@ def draw(results: dict[str, Any], out: str) -> None:
     for key, label in (
         ("process_s", "spockc compile (process)"),
         ("in_process_s", "compile_source() in process"),
-        ("libcst_s", "libcst parse alone"),
+        ("ast_s", "ast parse alone"),
+        ("libcst_s", "libcst parse alone (the former parser)"),
     ):
         compiles.plot(classes, [row[key]["median"] for row in rows], "o-", label=label)
     compiles.set(

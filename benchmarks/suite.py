@@ -358,7 +358,13 @@ def _measure_tuning_memory(settings: Settings, small: Case, figures: Figures) ->
 
 
 def measure_compiles(settings: Settings, figures: Figures) -> None:
-    """Figure 4: `spockc compile` time and output size against class count."""
+    """Figure 4: `spockc compile` time and output size against class count.
+
+    Parsing alone is timed with `ast`, the compiler's parser, and with libcst,
+    the parser it used before (and uses for syntax newer than this Python).
+    """
+    import ast
+
     import libcst
 
     from spockc.compiler import compile_source
@@ -371,7 +377,12 @@ def measure_compiles(settings: Settings, figures: Figures) -> None:
         text = generated_source(count)
         source.write_text(text)
 
-        def parse(text: str = text) -> float:
+        def parse_ast(text: str = text) -> float:
+            start = time.perf_counter()
+            ast.parse(text)
+            return time.perf_counter() - start
+
+        def parse_libcst(text: str = text) -> float:
             start = time.perf_counter()
             libcst.parse_module(text)
             return time.perf_counter() - start
@@ -387,7 +398,8 @@ def measure_compiles(settings: Settings, figures: Figures) -> None:
         runs: dict[str, Callable[[], Any]] = {
             "process": compile_process,
             "in_process": compile_in_process,
-            "libcst": parse,
+            "ast": parse_ast,
+            "libcst": parse_libcst,
         }
         results = alternate(settings.repeats, runs, settings.warm_up)
         generated = folder / f"compile_{count}_spock.py"
@@ -401,6 +413,7 @@ def measure_compiles(settings: Settings, figures: Figures) -> None:
                 "process_s": stats([p.seconds for p in results["process"]]),
                 "process_cpu_s": stats([p.cpu_seconds for p in results["process"]]),
                 "in_process_s": stats(results["in_process"]),
+                "ast_s": stats(results["ast"]),
                 "libcst_s": stats(results["libcst"]),
             }
         )

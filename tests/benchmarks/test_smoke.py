@@ -90,6 +90,7 @@ def test_smoke_compile_reports_time_and_generated_size(smoke_run: Any) -> None:
     assert row["classes"] == 50
     assert row["generated_lines"] > row["source_lines"] > 500
     assert positive(row["process_s"])
+    assert positive(row["ast_s"])
     assert positive(row["libcst_s"])
 
 
