@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import importlib
 import os
 import re
@@ -65,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
 
-    outputs, failed = _compile_all(paths, args.out_dir)
+    outputs, failed = _compile_quickly(paths, args.out_dir)
     if args.check or args.diff:
         stale = _print_diffs(outputs)
         if failed:
@@ -74,6 +75,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     _write(outputs)
     return 2 if failed else 0
+
+
+def _compile_quickly(
+    paths: Sequence[Path], out_dir: Path | None
+) -> tuple[list[_Output], bool]:
+    """Compile `paths` with the cycle collector paused.
+
+    Compiling builds many small objects that reference counting frees; looking
+    for cycles among them took a quarter of a 1000-class compile and freed no
+    memory (77 MB peak either way).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile_all(paths, out_dir)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _parser() -> argparse.ArgumentParser:

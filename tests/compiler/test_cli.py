@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import textwrap
@@ -278,3 +279,12 @@ def test_out_dir_imports_an_enum_of_a_sibling_module_through_the_package(
         [sys.executable, "-c", program], cwd=tmp_path, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_compile_leaves_the_garbage_collector_as_it_found_it(project: Path) -> None:
+    # The collector is paused while compiling; a caller's process gets it back.
+    (project / "conf" / "bad.py").write_text("from spockc import spock\nx = (\n")
+    assert main(["compile", "conf/bad.py"]) == 2
+    assert gc.isenabled()
+    assert main(["compile", "conf/train.py"]) == 0
+    assert gc.isenabled()
