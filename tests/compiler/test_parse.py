@@ -136,3 +136,11 @@ def test_lines_after_newer_syntax_keep_their_numbers() -> None:
             x: Innt = 1
         """
     assert errors_of(source) == [("SPK101", 11, 8)]
+
+
+def test_windows_line_endings_keep_lines_and_comments() -> None:
+    source = "class A:\r\n    # above\r\n    a: int = 1\r\n    b: int = 2  # beside\r\n"
+    module = parse_source(source, "cfg.py")
+    [first, second] = module.classes[0].fields
+    assert (first.help, second.help) == ("above", "beside")
+    assert (second.pos.line, second.pos.col) == (4, 5)
