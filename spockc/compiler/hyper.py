@@ -3,12 +3,14 @@
 A default such as `RangeHyperParameter(type="float", bounds=[1e-3, 1.0],
 log_scale=True)` is read as constants and validated now, with the rules the
 runtime applies to definitions from config files: bounds in order, positive
-bounds with log scale, no step with log scale, non-empty choices of the type.
+bounds with log scale, no step with log scale, bounds a whole number of steps
+apart, non-empty choices of the type, each given once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Literal
 
 from spockc.compiler import diagnostics as codes
@@ -177,7 +179,33 @@ def _valid_range(
         message = "an int range needs a whole-number step"
         report(kw["step"].value.pos, codes.BAD_HYPER_PARAMETER, message, "")
         ok = False
-    return ok
+    return ok and _steps_fit(definition, kw, report)
+
+
+def _steps_fit(
+    definition: ir.RangeDef, kw: dict[str, ir.Keyword], report: Report
+) -> bool:
+    """Tell whether the bounds are a whole number of steps apart, reporting if not.
+
+    Optuna would lower the upper bound with a warning that names no field; the
+    runtime refuses such a definition from a config file, so the source may not
+    hold one either. Decimal arithmetic on the written values decides, as there.
+    """
+    if definition.bounds is None or definition.step is None:
+        return True
+    low, high = (Decimal(str(bound)) for bound in definition.bounds)
+    step = Decimal(str(definition.step))
+    span = high - low
+    if span % step == 0:
+        return True
+
+    last = low + span // step * step
+    whole = all(isinstance(n, int) for n in (*definition.bounds, definition.step))
+    shown = int(last) if whole else float(last)
+    message = f"bounds [{low}, {high}] are not a whole number of steps of {step} apart"
+    hint = f"make the upper bound {shown}"
+    report(kw["bounds"].value.pos, codes.STEPS_DO_NOT_FIT, message, hint)
+    return False
 
 
 def _choice(
@@ -212,6 +240,8 @@ def _choice(
             return None
         if not _choices_match(choices, final_type, kw["choices"], report):
             return None
+        if not _choices_once(choices, kw["choices"], report):
+            return None
     definition = ir.ChoiceDef(type_name, choices)  # type: ignore[arg-type]  # checked
     return ir.ChoiceParam(final_type, definition, choices)  # type: ignore[arg-type]
 
@@ -223,6 +253,22 @@ def _common_type(choices: object) -> str | None:
     if len(kinds) == 1 and next(iter(kinds)) in _CHOICE_TYPES:
         return next(iter(kinds))
     return None
+
+
+def _choices_once(
+    choices: tuple[object, ...], keyword: ir.Keyword, report: Report
+) -> bool:
+    """Tell whether each choice is given once, reporting every repeat."""
+    assert isinstance(keyword.value, ir.SequenceValue)
+    seen: list[object] = []
+    once = True
+    for choice, item in zip(choices, keyword.value.items, strict=True):
+        if choice in seen:  # compared with ==, as the runtime and Optuna do
+            message = f"choice {choice!r} is repeated"
+            report(item.pos, codes.REPEATED_CHOICE, message, "list each choice once")
+            once = False
+        seen.append(choice)
+    return once
 
 
 def _choices_match(

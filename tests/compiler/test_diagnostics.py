@@ -133,6 +133,32 @@ def test_step_with_log_scale_is_rejected_at_the_step() -> None:
     assert errors_of(HEADER + "@spockTuner\nclass H:\n" + field) == expected
 
 
+def test_int_bounds_not_a_whole_number_of_steps_apart_are_rejected() -> None:
+    field = "    n: RangeHyperParameter[int] = RangeHyperParameter(bounds=[1, 10], step=2)\n"
+    [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + field)
+    assert (found.code, found.line, found.col) == ("SPK114", 4, field.index("[1") + 1)
+    assert (
+        found.message
+        == "H.n: bounds [1, 10] are not a whole number of steps of 2 apart"
+    )
+    assert found.hint == "make the upper bound 9"
+
+
+def test_float_steps_are_counted_on_the_written_decimals() -> None:
+    fits = "    a: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0.0, 1.0], step=0.1)\n"
+    misses = "    b: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0.0, 1.0], step=0.3)\n"
+    [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + fits + misses)
+    assert (found.code, found.line) == ("SPK114", 5)
+    assert found.hint == "make the upper bound 0.9"
+
+
+def test_repeated_choices_are_reported_at_each_repeat() -> None:
+    field = "    c: ChoiceHyperParameter = ChoiceHyperParameter(choices=['a', 'b', 'a', 'a'])\n"
+    first_repeat = field.index("'a', 'a'") + 1
+    expected = [("SPK113", 4, first_repeat), ("SPK113", 4, first_repeat + 5)]
+    assert errors_of(HEADER + "@spockTuner\nclass H:\n" + field) == expected
+
+
 def test_empty_choices_are_rejected() -> None:
     field = (
         "    c: ChoiceHyperParameter = ChoiceHyperParameter(type='str', choices=[])\n"
