@@ -52,6 +52,10 @@ if TYPE_CHECKING:
 
 TunedSpec = RangeSpec | ChoiceSpec
 
+# Instances of the generated (frozen) classes are made and filled field by field.
+_new = object.__new__
+_set = object.__setattr__
+
 
 # Plain slotted classes rather than dataclasses: they are internal, and defining
 # dataclasses is a noticeable part of the runtime's import time.
@@ -243,8 +247,29 @@ class Gathered:
                 continue
             self._read_top_level(entry.key, entry.value, entry.where, built)
         for name, section in sections:
-            for entry in section:
-                self.set(name, entry.key, entry.value, entry.where)
+            self._read_section(name, section)
+
+    def _read_section(self, name: str, section: RawMap) -> None:
+        """Take the values of one class section: `set` for each, unrolled.
+
+        Fixed fields are decoded here, looking the class up once per section
+        rather than once per value (a fifth of the time spent gathering).
+        """
+        decoders = self.plan.classes[name].decoders
+        values: dict[str, tuple[object, str]] | None = None
+        for entry in section:
+            decode_fixed = decoders.get(entry.key)
+            if decode_fixed is None:
+                self._set_tuned(name, entry.key, entry.value, entry.where)
+                continue
+            try:
+                value = decode_fixed(entry.value)
+            except DecodeError as error:
+                self._failed(name, entry.key, error)
+                continue
+            if values is None:
+                values = self.values.setdefault(name, {})
+            values[entry.key] = (value, entry.where)
 
     def _read_top_level(
         self, key: str, raw: RawValue, where: str, built: set[str]
@@ -286,13 +311,16 @@ class Gathered:
             try:
                 value = fixed(raw)
             except DecodeError as error:
-                key = f"{name}.{field_name}"
-                self.problems.append(Problem(error.where, key, error.message))
-                self.failed.add(key)
+                self._failed(name, field_name, error)
                 return
             self.values.setdefault(name, {})[field_name] = (value, where)
             return
         self._set_tuned(name, field_name, raw, where)
+
+    def _failed(self, name: str, field_name: str, error: DecodeError) -> None:
+        key = f"{name}.{field_name}"
+        self.problems.append(Problem(error.where, key, error.message))
+        self.failed.add(key)
 
     def _set_tuned(self, name: str, field_name: str, raw: RawValue, where: str) -> None:
         """Record a value, or definition parts, of a tuned (or unknown) field."""
@@ -423,6 +451,22 @@ def _plain_type(spec: FieldSpec | TunedSpec, parts: DefinitionParts | None) -> T
     )
 
 
+def _make(klass: ClassPlan, values: Mapping[str, object]) -> object:
+    """Return an instance of `klass` holding `values`.
+
+    When `values` holds every field of the class (a fixed class), its slots are
+    set directly: the constructor's checks cannot fail then, and skipping them
+    halves the cost of making an instance. Otherwise the constructor says what
+    is missing.
+    """
+    if not klass.tuned:
+        instance: object = _new(klass.spec.cls)
+        for name, value in values.items():
+            _set(instance, name, value)
+        return instance
+    return klass.spec.cls(**values)
+
+
 class Builder:
     """Build instances from a plan and gathered values, caching standalone ones."""
 
@@ -452,8 +496,25 @@ class Builder:
 
         self.building.append(name)
         klass = self.plan.classes[name]
+        values = self._values(name, klass, under, over)
+        self.building.pop()
+
+        built = None if values is None else _make(klass, values)
+        if plain:
+            self.standalone[name] = built
+        return built
+
+    def _values(
+        self,
+        name: str,
+        klass: ClassPlan,
+        under: Mapping[str, object] | None,
+        over: Mapping[str, object] | None,
+    ) -> dict[str, object] | None:
+        """Return the value of every fixed field, or None when one is missing."""
+        plain = not under and not over
         given = self.gathered.values.get(name, {})
-        kwargs: dict[str, object] = {}
+        values: dict[str, object] = {}
         complete = True
         for plan in klass.fixed:
             if plain and not plan.has_nested:
@@ -461,20 +522,14 @@ class Builder:
                 found = given.get(plan.name)
                 value = plan.default if found is None else found[0]
                 if value is not MISSING:
-                    kwargs[plan.name] = value if plan.copy is None else plan.copy(value)
+                    values[plan.name] = value if plan.copy is None else plan.copy(value)
                     continue
             value = self._value(name, plan, given, under, over)
             if value is MISSING:
                 complete = False
             else:
-                kwargs[plan.name] = value
-
-        self.building.pop()
-
-        built = klass.spec.cls(**kwargs) if complete else None
-        if plain:
-            self.standalone[name] = built
-        return built
+                values[plan.name] = value
+        return values if complete else None
 
     def _value(
         self,
