@@ -15,6 +15,7 @@ from spockc.compiler import ir
 from spockc.compiler.defaults import DefaultContext, read_default
 from spockc.compiler.diagnostics import Reporter, did_you_mean
 from spockc.compiler.hyper import check_hyper
+from spockc.compiler.parse import explain_unreadable
 from spockc.compiler.resolve import (
     FindModule,
     HyperMarker,
@@ -223,6 +224,9 @@ class _Checker:
             return []
         message = f"cannot read base class `{base.name}`"
         hint = "config classes may inherit only from classes of source files the compiler reads"
+        unreadable = module.unreadable_class(base.name)
+        if unreadable is not None:
+            message, hint = explain_unreadable(unreadable)
         self.error(module, base.pos, codes.BAD_BASE, message, hint)
         return []
 

@@ -229,6 +229,12 @@ class SourceModule:
     module_aliases: tuple[tuple[str, str], ...]
     decorator_aliases: tuple[NameValue, ...]
     lines: tuple[str, ...]
+    #: Classes in syntax newer than the running Python, left unread.
+    unreadable: tuple[NameValue, ...] = ()
+
+    def unreadable_class(self, name: str) -> NameValue | None:
+        """Return where class `name` stands if it is in syntax left unread."""
+        return next((c for c in self.unreadable if c.name == name), None)
 
     def qualify(self, dotted: str) -> str | None:
         """Return the imported, fully qualified name of `dotted`, or None if local."""

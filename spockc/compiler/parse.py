@@ -6,9 +6,8 @@ resolved here (that is `check`); only decorators are, because they decide which
 classes are config classes at all.
 
 The reader is Python's own `ast`: importing libcst and parsing a 200-class file
-with it takes 0.7-1 s, `ast` about 30 ms. libcst reads what only a newer Python
-can (`type X = ...` on 3.11): the statements it finds there are left out, since
-config classes never need them.
+with it takes 0.7-1 s, `ast` about 30 ms. libcst, which reads every Python
+version, takes over when the running Python rejects a file (`_parse_newer`).
 """
 
 from __future__ import annotations
@@ -17,13 +16,17 @@ import ast
 import re
 import sys
 import warnings
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from spockc.compiler import ir
 from spockc.compiler.diagnostics import SYNTAX_ERROR, CompileError, Diagnostic
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import libcst
+    from libcst.metadata import CodeRange
 
 #: Modules whose `spock` / `spockTuner` decorators compile here.
 DECORATOR_MODULES = (
@@ -39,10 +42,16 @@ _DECORATORS = {
 }
 _ENUM_BASES = {"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"}
 _ENTRY = re.compile(r"^(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
-_CLASS_KEYWORD = re.compile(r"class\s+")
+_CLASS_NAME = re.compile(r"class\s+(?=\w)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_NUMBERS = (int, float)
-_OUR_DECORATOR = re.compile(r"(?:^|\.)(?:spock|spockTuner)(?:\(|$)")
+_PYTHON = ".".join(str(part) for part in sys.version_info[:2])
+_NEWER_PYTHON_HINT = "if it is syntax of a newer Python, run spockc with that Python"
+
+
+def explain_unreadable(cls: ir.NameValue) -> tuple[str, str]:
+    """Return the message and hint for using a class left unread."""
+    message = f"class `{cls.name}` (line {cls.pos.line}) uses syntax Python {_PYTHON} cannot read"
+    return message, _NEWER_PYTHON_HINT
 
 
 def parse_source(text: str, path: str) -> ir.SourceModule:
@@ -51,17 +60,49 @@ def parse_source(text: str, path: str) -> ir.SourceModule:
     Raises:
         CompileError: the text is not valid Python.
     """
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not code, for Python
     lines = tuple(_LINE_BREAK.split(text))
     if lines and not lines[-1]:
         lines = lines[:-1]
+
     try:
-        module = _parse(text)
-    except (SyntaxError, ValueError) as error:
-        newer = _without_newer_syntax(text, path, lines)
-        if newer is None:
-            raise CompileError([_syntax_error(error, path, lines)]) from None
-        module = newer
-    return _ModuleReader(lines).read(module, path)
+        module, unreadable = _syntax_tree(text, path, lines)
+        reader = _ModuleReader(lines)
+        reader.read_imports(module)
+        refused = [reader.refuse(statement, path) for statement in unreadable]
+        problems = [problem for problem in refused if problem is not None]
+        if problems:
+            raise CompileError(problems)
+
+        return reader.read(module, path, unreadable)
+    except RecursionError:
+        # Thousands of operators in a row: Python's parser gives up the same way.
+        message = "invalid syntax: an expression nests too deeply to read"
+        raise CompileError(
+            [Diagnostic(path, 1, 1, SYNTAX_ERROR, message, "split it up", "")]
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Unreadable:
+    """A top-level statement this Python cannot read, left out of the tree."""
+
+    kind: Literal["class", "import", "other"]
+    name: str
+    decorators: tuple[str, ...]
+    name_pos: ir.Pos
+    error_pos: ir.Pos
+    error: str
+
+
+def _syntax_tree(
+    text: str, path: str, lines: tuple[str, ...]
+) -> tuple[ast.Module, tuple[_Unreadable, ...]]:
+    """Return the syntax tree of `text` and the statements left out of it."""
+    try:
+        return _parse(text), ()
+    except (SyntaxError, ValueError) as error:  # ValueError: a null byte, on 3.11
+        return _parse_newer(text, path, lines, error)
 
 
 def _parse(text: str) -> ast.Module:
@@ -86,82 +127,132 @@ def _parse_expression(text: str) -> ast.expr | None:
     return None
 
 
-def _syntax_error(
-    error: SyntaxError | ValueError, path: str, lines: tuple[str, ...]
-) -> Diagnostic:
-    """Return the diagnostic of a syntax error, in Python's words."""
-    line, col, detail = 1, 1, str(error)
-    if isinstance(error, SyntaxError):
-        line, col, detail = error.lineno or 1, max(error.offset or 1, 1), error.msg
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    hint = "fix the syntax; the file must be valid Python"
-    return Diagnostic(
-        path, line, col, SYNTAX_ERROR, f"invalid syntax: {detail}", hint, source_line
-    )
+def _parse_newer(
+    text: str, path: str, lines: tuple[str, ...], error: SyntaxError | ValueError
+) -> tuple[ast.Module, tuple[_Unreadable, ...]]:
+    """Parse `text`, which this Python rejects, without what it cannot read.
 
-
-def _without_newer_syntax(
-    text: str, path: str, lines: tuple[str, ...]
-) -> ast.Module | None:
-    """Parse `text` without the top-level statements only a newer Python can read.
-
-    Returns None when libcst, which reads every Python version, rejects the text
-    too: then it is a real syntax error.
+    libcst reads the grammar of every Python version. When it rejects the text
+    too, the text is wrong for any Python. Otherwise each top-level statement
+    this Python cannot read is replaced by `pass` on its first line and blank
+    lines after, so that every line keeps its number.
 
     Raises:
-        CompileError: a config class itself needs the newer Python.
+        CompileError: the text is not valid Python.
     """
     import libcst as cst  # half a second to import: only for such files
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     try:
         tree = cst.parse_module(text)
-    except cst.ParserSyntaxError:
-        return None
+        spans = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    except (cst.ParserSyntaxError, RecursionError):
+        raise CompileError([_diagnose_syntax_error(error, path, lines)]) from None
 
-    spans = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
     kept = list(lines)
-    too_new: list[Diagnostic] = []
+    unreadable = []
     for statement in tree.body:
-        try:
-            _parse(tree.code_for_node(statement))
-            continue
-        except (SyntaxError, ValueError):
-            pass
         parts = [*getattr(statement, "decorators", ()), statement]
         first, last = spans[parts[0]].start.line, spans[statement].end.line
-        kept[first - 1 : last] = [""] * (last - first + 1)
-        if isinstance(statement, cst.ClassDef):
-            name = spans[statement.name].start
-            where = (name.line, name.column + 1)
-            found = _too_new(statement, tree, where, path, lines)
-            if found is not None:
-                too_new.append(found)
-    if too_new:
-        raise CompileError(too_new)
+        problem = _locate_python_error(lines[first - 1 : last], first)
+        if problem is None:
+            continue
+        kept[first - 1 : last] = ["pass"] + [""] * (last - first)
+        unreadable.append(_describe(statement, tree, spans, problem))
 
     try:
-        return _parse("\n".join(kept))
+        return _parse("\n".join(kept)), tuple(unreadable)
     except (SyntaxError, ValueError):
-        return None
+        raise CompileError([_diagnose_syntax_error(error, path, lines)]) from None
 
 
-def _too_new(
-    statement: libcst.ClassDef,
+def _locate_python_error(
+    lines: tuple[str, ...], first: int
+) -> tuple[ir.Pos, str] | None:
+    """Return where and why this Python rejects `lines`, which start at line `first`."""
+    try:
+        _parse("\n" * (first - 1) + "\n".join(lines))
+    except SyntaxError as error:
+        return ir.Pos(error.lineno or first, max(error.offset or 1, 1)), error.msg
+    except ValueError as error:  # a null byte, on 3.11
+        return ir.Pos(first, 1), str(error)
+    return None
+
+
+def _describe(
+    statement: libcst.CSTNode,
     tree: libcst.Module,
-    where: tuple[int, int],
-    path: str,
-    lines: tuple[str, ...],
-) -> Diagnostic | None:
-    """Return an error if `statement` is a config class this Python cannot read."""
-    decorators = [tree.code_for_node(d.decorator) for d in statement.decorators]
-    if not any(_OUR_DECORATOR.search(code) for code in decorators):
-        return None
-    version = ".".join(str(part) for part in sys.version_info[:2])
-    message = f"class `{statement.name.value}` uses syntax Python {version} cannot read"
-    hint = "run spockc with the Python version your project uses"
-    line, col = where
-    return Diagnostic(path, line, col, SYNTAX_ERROR, message, hint, lines[line - 1])
+    spans: Mapping[libcst.CSTNode, CodeRange],
+    problem: tuple[ir.Pos, str],
+) -> _Unreadable:
+    """Say what an unreadable top-level statement defines, for `_ModuleReader.refuse`."""
+    import libcst as cst
+
+    error_pos, message = problem
+    if isinstance(statement, cst.ClassDef):
+        start = spans[statement.name].start
+        decorators = tuple(
+            tree.code_for_node(d.decorator) for d in statement.decorators
+        )
+        name_pos = ir.Pos(start.line, start.column + 1)
+        return _Unreadable(
+            "class", statement.name.value, decorators, name_pos, error_pos, message
+        )
+    imports = isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
+    )
+    kind: Literal["import", "other"] = "import" if imports else "other"
+    return _Unreadable(kind, "", (), error_pos, error_pos, message)
+
+
+def _diagnose_syntax_error(
+    error: SyntaxError | ValueError, path: str, lines: tuple[str, ...]
+) -> Diagnostic:
+    """Return the diagnostic of a syntax error, in Python's words.
+
+    The line Python stops at may hold newer syntax that libcst reads; the real
+    error is then further on, and Python finds it once such lines are blank.
+    """
+    error = _past_newer_syntax(error, list(lines))
+    line, col, detail = 1, 1, str(error)
+    if isinstance(error, SyntaxError):
+        line, col, detail = error.lineno or 1, max(error.offset or 1, 1), error.msg
+    elif "\0" in "\n".join(lines):
+        line = next(n for n, text in enumerate(lines, 1) if "\0" in text)
+        col = lines[line - 1].index("\0") + 1
+
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    message = f"invalid syntax: {detail}"
+    hint = "the file must be valid Python"
+    return Diagnostic(path, line, col, SYNTAX_ERROR, message, hint, source_line)
+
+
+def _past_newer_syntax(
+    error: SyntaxError | ValueError, lines: list[str]
+) -> SyntaxError | ValueError:
+    """Return Python's first error that is not on a line of newer syntax."""
+    while isinstance(error, SyntaxError) and _is_newer_syntax(lines, error.lineno):
+        lines[(error.lineno or 1) - 1] = ""
+        try:
+            _parse("\n".join(lines))
+        except (SyntaxError, ValueError) as later:
+            error = later
+            continue
+        break
+    return error
+
+
+def _is_newer_syntax(lines: list[str], line: int | None) -> bool:
+    """Tell whether libcst reads line `line` on its own (this Python did not)."""
+    import libcst as cst
+
+    if line is None or not 0 < line <= len(lines) or not lines[line - 1].strip():
+        return False
+    try:
+        cst.parse_module(lines[line - 1].strip() + "\n")
+    except (cst.ParserSyntaxError, RecursionError):
+        return False
+    return True
 
 
 class _ModuleReader:
@@ -171,7 +262,8 @@ class _ModuleReader:
         self._lines = lines
         self.imports: list[ir.ImportedName] = []
         self.module_aliases: list[tuple[str, str]] = []
-        self._shell = ir.SourceModule("", "", (), (), (), (), (), ())
+        # The imports alone, to qualify names before the module is read.
+        self._imported = ir.SourceModule("", "", (), (), (), (), (), ())
 
     def pos(self, node: ast.expr | ast.stmt | ast.alias | ast.keyword) -> ir.Pos:
         """Return the 1-based start position of `node`, in characters."""
@@ -194,21 +286,43 @@ class _ModuleReader:
         encoded[0], encoded[-1] = encoded[0][node.col_offset :], encoded[-1][:end]
         return "\n".join(part.decode("utf-8", "replace") for part in encoded)
 
-    def read(self, module: ast.Module, path: str) -> ir.SourceModule:
-        """Return the IR of `module`."""
+    def read_imports(self, module: ast.Module) -> None:
+        """Record the top-level imports of `module`; `read` and `refuse` need them."""
         for statement in module.body:
             self._read_imports(statement)
-        self._shell = ir.SourceModule(
-            path,
-            "",
-            (),
-            (),
-            tuple(self.imports),
-            tuple(self.module_aliases),
-            (),
-            self._lines,
+        self._imported = ir.SourceModule(
+            path="",
+            doc="",
+            classes=(),
+            enums=(),
+            imports=tuple(self.imports),
+            module_aliases=tuple(self.module_aliases),
+            decorator_aliases=(),
+            lines=(),
         )
 
+    def refuse(self, unreadable: _Unreadable, path: str) -> Diagnostic | None:
+        """Return an error if the compiler needs a statement it cannot read."""
+        if unreadable.kind == "import":
+            message = (
+                f"Python {_PYTHON} cannot read this line of imports: {unreadable.error}"
+            )
+        elif unreadable.kind == "class" and any(
+            self._decorator_kind(_call_name(code)) for code in unreadable.decorators
+        ):
+            message = f"Python {_PYTHON} cannot read config class `{unreadable.name}`: {unreadable.error}"
+        else:
+            return None
+        line, col = unreadable.error_pos.line, unreadable.error_pos.col
+        source_line = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        return Diagnostic(
+            path, line, col, SYNTAX_ERROR, message, _NEWER_PYTHON_HINT, source_line
+        )
+
+    def read(
+        self, module: ast.Module, path: str, unreadable: tuple[_Unreadable, ...]
+    ) -> ir.SourceModule:
+        """Return the IR of `module`, after `read_imports`."""
         classes: list[ir.ClassDef] = []
         enums: list[ir.EnumDef] = []
         aliases: list[ir.NameValue] = []
@@ -230,6 +344,11 @@ class _ModuleReader:
             module_aliases=tuple(self.module_aliases),
             decorator_aliases=tuple(aliases),
             lines=self._lines,
+            unreadable=tuple(
+                ir.NameValue(u.name, u.name_pos)
+                for u in unreadable
+                if u.kind == "class"
+            ),
         )
 
     def _read_imports(self, statement: ast.stmt) -> None:
@@ -253,16 +372,15 @@ class _ModuleReader:
     def _is_enum(self, node: ast.ClassDef) -> bool:
         for base in node.bases:
             dotted = _dotted(base)
-            if dotted is not None and self._shell.qualify(dotted) in _ENUM_BASES:
+            if dotted is not None and self._imported.qualify(dotted) in _ENUM_BASES:
                 return True
         return False
 
     def _decorator(self, node: ast.ClassDef) -> ir.Decorator | None:
         for expression in node.decorator_list:
             call = expression if isinstance(expression, ast.Call) else None
-            dotted = _dotted(call.func if call is not None else expression)
-            kind = (
-                _DECORATORS.get(self._shell.qualify(dotted) or "") if dotted else None
+            kind = self._decorator_kind(
+                _dotted(call.func if call is not None else expression)
             )
             if kind is None:
                 continue
@@ -273,6 +391,12 @@ class _ModuleReader:
             )
             return ir.Decorator(fixed_or_tuner, keywords, self.pos(expression))
         return None
+
+    def _decorator_kind(self, dotted: str | None) -> str | None:
+        """Return "fixed" or "tuner" if `dotted` names one of our decorators."""
+        if dotted is None:
+            return None
+        return _DECORATORS.get(self._imported.qualify(dotted) or "")
 
     def _decorator_keywords(self, call: ast.Call) -> tuple[ir.Keyword, ...]:
         """Return the arguments of a decorator call in source order; unnamed ones as ''."""
@@ -298,12 +422,11 @@ class _ModuleReader:
         unannotated: list[ir.NameValue] = []
         comments = _CommentFinder(self._lines, node)
         for statement in node.body:
-            if isinstance(statement, ast.AnnAssign) and isinstance(
-                statement.target, ast.Name
-            ):
-                help_text = attributes.get(statement.target.id) or comments.help_of(
-                    statement
-                )
+            # `(x): int` annotates nothing at run time (`simple` is 0): not a field.
+            if isinstance(statement, ast.AnnAssign) and statement.simple:
+                assert isinstance(statement.target, ast.Name)
+                name = statement.target.id
+                help_text = attributes.get(name) or comments.help_of(statement)
                 fields.append(self._field(statement, statement.target, help_text))
             elif isinstance(statement, ast.Assign):
                 unannotated += [
@@ -326,8 +449,8 @@ class _ModuleReader:
         """Return the position of the class's name (`ast` gives the `class` keyword)."""
         start = self.pos(node)
         line = self._lines[start.line - 1]
-        keyword = _CLASS_KEYWORD.match(line, start.col - 1)
-        if keyword is None:  # the name on a continuation line: keep the keyword's
+        keyword = _CLASS_NAME.match(line, start.col - 1)
+        if keyword is None:  # the name is on a continuation line: use the keyword's
             return start
         return ir.Pos(start.line, keyword.end() + 1)
 
@@ -352,7 +475,7 @@ class _ModuleReader:
 
     def _decorator_aliases(self, statement: ast.Assign) -> list[ir.NameValue]:
         dotted = _dotted(statement.value)
-        if dotted and self._shell.qualify(dotted) in _DECORATORS:
+        if dotted and self._imported.qualify(dotted) in _DECORATORS:
             return [ir.NameValue(dotted, self.pos(statement))]
         return []
 
@@ -412,8 +535,7 @@ class _ModuleReader:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = self._value(node.operand)
             number = inner.value if isinstance(inner, ir.ConstValue) else None
-            if type(number) in _NUMBERS:
-                assert isinstance(number, (int, float))
+            if isinstance(number, (int, float)) and not isinstance(number, bool):
                 negative = isinstance(node.op, ast.USub)
                 return ir.ConstValue(-number if negative else number, pos)
             return ir.OtherValue(self.code(node), pos)
@@ -457,7 +579,13 @@ class _ModuleReader:
 
 
 class _CommentFinder:
-    """Find the comment beside or above each statement of one class body."""
+    """Find the comment beside or above each statement of one class body.
+
+    A comment beside a line belongs to every statement on it; comment lines
+    just above a line belong to the statements starting on it. A blank line or
+    code in between parts them, and so does deeper indentation after a block
+    (such a comment ends the method or `if` above, as libcst reads it too).
+    """
 
     def __init__(self, lines: tuple[str, ...], node: ast.ClassDef) -> None:
         self._lines = lines
@@ -467,42 +595,68 @@ class _CommentFinder:
             end_line = statement.end_lineno or statement.lineno
             end = statement.end_col_offset or 0
             self._ends[end_line] = max(end, self._ends.get(end_line, 0))
-        self._previous_end = {
-            id(statement): (previous.end_lineno or previous.lineno)
-            for previous, statement in zip(node.body, node.body[1:], strict=False)
-        }
-        self._header_end = _header_line(node)
+
+        # For each statement, the last one that ended on an earlier line.
+        self._before: dict[int, ast.stmt] = {}
+        ended = 0  # how many statements end before the current one starts
+        for statement in node.body:
+            while (node.body[ended].end_lineno or 0) < statement.lineno:
+                ended += 1
+            if ended:
+                self._before[id(statement)] = node.body[ended - 1]
+        self._header_end = _find_header_end(node)
 
     def help_of(self, statement: ast.stmt) -> str:
         """Return the comment beside `statement`, else the comment lines just above it."""
         end_line = statement.end_lineno or statement.lineno
-        beside = self._comment_after(end_line, self._ends[end_line])
+        beside = self._find_comment_after(end_line, self._ends[end_line])
         if beside is not None and _is_help(beside):
             return beside.lstrip("#").strip()
 
+        before = self._before.get(id(statement))
+        first = (before.end_lineno or before.lineno) if before else self._header_end
+        ends_block = before is not None and hasattr(before, "body")
+        indent = _indent(self._lines[statement.lineno - 1])
         above: list[str] = []
-        first = self._previous_end.get(id(statement), self._header_end) + 1
-        for number in range(first, statement.lineno):
-            text = self._lines[number - 1].strip()
-            if not text.startswith("#"):
-                above = []  # a blank line or code parts a comment from the field
+        for number in range(first + 1, statement.lineno):
+            line = self._lines[number - 1]
+            text = line.strip()
+            inside_block = ends_block and _indent(line) > indent
+            if not text.startswith("#") or inside_block:
+                above = []
             elif _is_help(text):
                 above.append(text.lstrip("#").strip())
         return " ".join(above)
 
-    def _comment_after(self, line: int, offset: int) -> str | None:
+    def _find_comment_after(self, line: int, offset: int) -> str | None:
         rest = self._lines[line - 1].encode("utf-8")[offset:].decode("utf-8", "replace")
-        rest = rest.strip()
+        rest = rest.strip().lstrip(";").strip()  # `x: int = 1;  # help` is allowed
         return rest if rest.startswith("#") else None
 
 
-def _header_line(node: ast.ClassDef) -> int:
-    """Return the line of the colon ending a class header, as far as `ast` tells."""
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _find_header_end(node: ast.ClassDef) -> int:
+    """Return the last line of a class header that `ast` tells about.
+
+    The closing `):` of a header spread over lines may come later; it is code,
+    so it parts any comment before it from the first field anyway.
+    """
     ends = [
         part.end_lineno or part.lineno
         for part in (*node.bases, *(k.value for k in node.keywords))
     ]
     return max([node.lineno, *ends])
+
+
+def _call_name(code: str) -> str | None:
+    """Return the dotted name a decorator written as `code` calls or names."""
+    expression = _parse_expression(code)
+    if isinstance(expression, ast.Call):
+        expression = expression.func
+    return _dotted(expression) if expression is not None else None
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -15,7 +15,7 @@ from typing import Literal
 from spockc.compiler import diagnostics as codes
 from spockc.compiler import ir
 from spockc.compiler.diagnostics import Reporter, did_you_mean
-from spockc.compiler.parse import DECORATOR_MODULES
+from spockc.compiler.parse import DECORATOR_MODULES, explain_unreadable
 
 #: Find the parsed module that `spec` (as written in an import of `importer`) names.
 FindModule = Callable[[ir.SourceModule, str], "ir.SourceModule | None"]
@@ -260,6 +260,11 @@ class TypeResolver:
             message = f"`{expr.name}` ({qualified}) is not a supported type"
             hint = "use bool, int, float, str, list, tuple, dict, Optional, an Enum or a config class"
             self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, hint)
+            return
+        unreadable = self.module.unreadable_class(expr.name)
+        if unreadable is not None:
+            message, hint = explain_unreadable(unreadable)
+            self.error(expr.pos, codes.UNKNOWN_TYPE, message, hint)
             return
         place = " in string annotation" if in_string else ""
         message = f"unknown type name '{expr.name}'{place}"
