@@ -14,7 +14,7 @@ from spockc.compiler import diagnostics as codes
 from spockc.compiler import ir
 from spockc.compiler.defaults import DefaultContext, read_default
 from spockc.compiler.diagnostics import Reporter, did_you_mean
-from spockc.compiler.hyper import check_hyper
+from spockc.compiler.hyper import Report, check_hyper
 from spockc.compiler.parse import explain_unreadable
 from spockc.compiler.resolve import (
     FindModule,
@@ -339,42 +339,48 @@ class _Checker:
         def report(pos: ir.Pos, code: str, message: str, hint: str) -> None:
             self.error(written.module, pos, code, f"{where}: {message}", hint)
 
-        if isinstance(resolved.type, HyperMarker):
-            if not is_tuner:
-                message = "hyper-parameters belong in a @spockTuner class"
-                report(
-                    field.pos,
-                    codes.HYPER_PARAMETER_IN_FIXED,
-                    message,
-                    "decorate the class with @spockTuner",
-                )
-                return None
-            is_call = isinstance(field.default, ir.CallValue) and self._is_marker_call(
-                written, field.default
-            )
-            param = check_hyper(resolved.type, field.default, is_call, report)
-            return (
-                ir.CheckedField(field.name, param, None, resolved.help)
-                if param
-                else None
-            )
-
-        if is_tuner:
+        is_hyper = isinstance(resolved.type, HyperMarker)
+        if is_hyper and not is_tuner:
+            message = "hyper-parameters belong in a @spockTuner class"
+            hint = "decorate the class with @spockTuner"
+            report(field.pos, codes.HYPER_PARAMETER_IN_FIXED, message, hint)
+            return None
+        if is_tuner and not is_hyper:
             message = "a @spockTuner class holds only RangeHyperParameter and ChoiceHyperParameter fields"
-            report(
-                field.pos,
-                codes.NOT_A_HYPER_PARAMETER,
-                message,
-                "move this field to a @spock class",
-            )
+            hint = "move this field to a @spock class"
+            report(field.pos, codes.NOT_A_HYPER_PARAMETER, message, hint)
             return None
 
+        if is_hyper:
+            return self._checked_hyper_field(resolved, report)
+        return self._checked_fixed_field(resolved, report)
+
+    def _checked_hyper_field(
+        self, resolved: _Resolved, report: Report
+    ) -> ir.CheckedField | None:
+        written, field = resolved.written, resolved.written.field
+        assert isinstance(resolved.type, HyperMarker)
+        default = field.default
+        is_call = isinstance(default, ir.CallValue) and self._is_marker_call(
+            written, default
+        )
+        param = check_hyper(resolved.type, default, is_call, report)
+        if param is None:
+            return None
+        return ir.CheckedField(field.name, param, None, resolved.help)
+
+    def _checked_fixed_field(
+        self, resolved: _Resolved, report: Report
+    ) -> ir.CheckedField | None:
+        written, field = resolved.written, resolved.written.field
+        assert not isinstance(resolved.type, HyperMarker)
         context = DefaultContext(
             lookup=lambda dotted: self.symbols.lookup(written.module, dotted),
             enum_members=self._enum_members,
             nested_field=self._nested_field,
             report=report,
         )
+
         default = _implicit_default(resolved.type)
         if field.default is not None:
             default = read_default(field.default, resolved.type, context)
