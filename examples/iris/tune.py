@@ -5,12 +5,14 @@ Run from this folder after `spockc compile config.py`:
     python tune.py --config tune.yaml [--BasicParams.n_trials 3]
 
 The study lives in `runs/iris.db` (SQLite), so every run adds trials to the same
-study. Each sample is saved to `runs/` before it is tried, and `runs/` keeps one
+study; set IRIS_STORAGE to another Optuna storage (a PostgreSQL URL, or
+`journal:PATH`) to share it between machines. Each sample is saved to `runs/` before it is tried, and `runs/` keeps one
 file with the best configuration so far; the best one is printed at the end.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -38,10 +40,10 @@ def main() -> None:
         X, y, test_size=0.3, random_state=42, stratify=y
     )
 
-    # Optuna config -- mirrors optuna.create_study; the SQLite storage and the fixed
-    # study name let a later run resume this study.
+    # Optuna config -- mirrors optuna.create_study; the storage and the fixed study
+    # name let a later run, or another worker, resume this study.
     optuna_config = OptunaTunerConfig(
-        storage=f"sqlite:///{RUNS / 'iris.db'}",
+        storage=os.environ.get("IRIS_STORAGE", f"sqlite:///{RUNS / 'iris.db'}"),
         study_name="Iris Logistic Regression",
         direction="maximize",
         load_if_exists=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -24,9 +25,16 @@ def copy_example(folder: Path) -> Path:
     return folder
 
 
-def run_tune(folder: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+def run_tune(
+    folder: Path, *flags: str, storage: str | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "tune.py", "--config", "tune.yaml", *flags]
-    return subprocess.run(command, cwd=folder, capture_output=True, text=True)
+    environment = {k: v for k, v in os.environ.items() if k != "IRIS_STORAGE"}
+    if storage is not None:
+        environment["IRIS_STORAGE"] = storage
+    return subprocess.run(
+        command, cwd=folder, capture_output=True, text=True, env=environment
+    )
 
 
 def trial_states(database: Path) -> list[str]:
@@ -98,3 +106,16 @@ def test_iris_example_with_changed_choices_stops_with_a_clear_error(two_runs):
     assert result.returncode == 2
     assert "LogisticRegressionHP.solver: choices were" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_iris_example_takes_its_storage_from_iris_storage(tmp_path: Path) -> None:
+    folder = copy_example(tmp_path)
+    journal = tmp_path / "shared.journal"
+
+    result = run_tune(
+        folder, "--BasicParams.n_trials", "2", storage=f"journal:{journal}"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert journal.stat().st_size > 0
+    assert not (folder / "runs" / "iris.db").exists()
