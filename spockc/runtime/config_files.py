@@ -159,13 +159,16 @@ def _parse_yaml(text: str, path: str, problems: list[Problem]) -> RawValue | Non
 def _loader() -> type[yaml.SafeLoader]:
     """Return a composer that keeps scalar text and resolves no implicit types.
 
-    libyaml's composer is used when PyYAML has it (five times faster). Tags of
-    plain scalars are never resolved (the declared type decides), except the
-    merge key `<<`.
+    libyaml's parser and composer are used when PyYAML has them (five times
+    faster), with the base constructor, the cheapest to set up: nothing is
+    constructed. Tags of plain scalars are never resolved (the declared type decides),
+    except the merge key `<<`.
     """
+    import operator
+
     import yaml
 
-    base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    base: type[yaml.SafeLoader] = getattr(yaml, "CBaseLoader", yaml.SafeLoader)
 
     scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
     tags = yaml.resolver.BaseResolver
@@ -184,12 +187,12 @@ def _loader() -> type[yaml.SafeLoader]:
                 return scalar_tag
             return sequence_tag if kind is sequence else mapping_tag
 
-        # No path resolvers are registered: skip PyYAML's bookkeeping per node.
-        def descend_resolver(self, current_node: object, current_index: object) -> None:
-            pass
-
-        def ascend_resolver(self) -> None:
-            pass
+        # No path resolvers are registered, so PyYAML's bookkeeping per node
+        # has nothing to do: C functions that accept the same arguments and
+        # do nothing stand in for it, since a Python method costs a call per
+        # node (7% of composing a large file, measured in instructions).
+        descend_resolver = staticmethod(operator.is_)  # (node, index) -> unused
+        ascend_resolver = staticmethod(tuple)  # () -> unused
 
     return Loader
 
