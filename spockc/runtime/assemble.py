@@ -26,7 +26,6 @@ from spockc.runtime.decode import (
 )
 from spockc.runtime.errors import Problem
 from spockc.runtime.schema import (
-    BOOL,
     FLOAT,
     INT,
     MISSING,
@@ -61,18 +60,38 @@ _set = object.__setattr__
 # dataclasses is a noticeable part of the runtime's import time.
 
 
+class TypePlan:
+    """What building needs to know about one declared type, computed once.
+
+    Fields of the same type share one: a schema of 200 classes declares
+    thousands of fields but only a handful of types.
+    """
+
+    __slots__ = ("copy", "decode", "is_bool", "nested")
+
+    def __init__(self, spec: TypeSpec) -> None:
+        self.copy = _copier(spec)
+        """How to copy a value before an instance holds it; None: keep it."""
+        self.decode = decoder(spec)
+        self.nested = tuple(sorted(_nested_names(spec)))
+        """The classes the type holds instances of."""
+        inner = unwrap(spec)
+        self.is_bool = isinstance(inner, Scalar) and inner.kind == "bool"
+        """Whether the type is bool or Optional[bool]: its flag needs no value."""
+
+
 class FieldPlan:
     """What building needs to know about one fixed field, computed once."""
 
-    __slots__ = ("copy", "default", "has_nested", "name", "spec")
+    __slots__ = ("copy", "default", "has_nested", "name", "spec", "type")
 
-    def __init__(self, spec: FieldSpec, default: object) -> None:
+    def __init__(self, spec: FieldSpec, default: object, type: TypePlan) -> None:
         self.name = spec.name
         self.spec = spec
         self.default = default
-        self.copy = _copier(spec.type)
-        """How to copy a value before an instance holds it; None: keep it."""
-        self.has_nested = bool(_nested_names(spec.type))
+        self.type = type
+        self.copy = type.copy
+        self.has_nested = bool(type.nested)
 
 
 class ClassPlan:
@@ -80,19 +99,19 @@ class ClassPlan:
 
     __slots__ = ("decoders", "fields", "fixed", "nested", "spec", "tuned")
 
-    def __init__(self, spec: ClassSpec) -> None:
+    def __init__(self, spec: ClassSpec, types: dict[TypeSpec, TypePlan]) -> None:
         self.spec = spec
         self.fields: Mapping[str, FieldSpec | TunedSpec] = {
             f.name: f for f in spec.fields
         }
         self.fixed = tuple(
-            _field_plan(f) for f in spec.fields if isinstance(f, FieldSpec)
+            _field_plan(f, types) for f in spec.fields if isinstance(f, FieldSpec)
         )
         self.tuned = tuple(f for f in spec.fields if not isinstance(f, FieldSpec))
         self.decoders: Mapping[str, Decoder] = {
-            plan.name: decoder(plan.spec.type) for plan in self.fixed
+            plan.name: plan.type.decode for plan in self.fixed
         }
-        names = {name for plan in self.fixed for name in _nested_names(plan.spec.type)}
+        names = {name for plan in self.fixed for name in plan.type.nested}
         self.nested = tuple(sorted(names))
 
 
@@ -103,7 +122,8 @@ class Plan:
 
     def __init__(self, schema: Schema[Any, Any]) -> None:
         self.schema = schema
-        self.classes = {spec.name: ClassPlan(spec) for spec in schema.classes}
+        types: dict[TypeSpec, TypePlan] = {}
+        self.classes = {spec.name: ClassPlan(spec, types) for spec in schema.classes}
         owners: dict[str, list[str]] = {}
         for name, klass in self.classes.items():
             for field_name in klass.fields:
@@ -147,13 +167,18 @@ def make_plan(schema: Schema[Any, Any]) -> Plan:
     return Plan(schema)
 
 
-def _field_plan(spec: FieldSpec) -> FieldPlan:
+def _field_plan(spec: FieldSpec, types: dict[TypeSpec, TypePlan]) -> FieldPlan:
+    """Plan one field; `types` holds the plans of the types seen so far."""
+    type_plan = types.get(spec.type)
+    if type_plan is None:
+        type_plan = types[spec.type] = TypePlan(spec.type)
+
     default = spec.default
     if default is MISSING and isinstance(spec.type, OptionalOf):
         default = None
-    elif default is MISSING and spec.type == BOOL:
+    elif default is MISSING and type_plan.is_bool:
         default = False  # as in spock: a bool without a default is False
-    return FieldPlan(spec, default)
+    return FieldPlan(spec, default, type_plan)
 
 
 def _nested_names(spec: TypeSpec) -> set[str]:
@@ -368,14 +393,13 @@ def flag_table(plan: Plan) -> Mapping[str, bool]:
     if plan.flags:
         return plan.flags
     for name, klass in plan.classes.items():
-        for spec in klass.spec.fields:
-            key = f"{name}.{spec.name}"
-            if isinstance(spec, FieldSpec):
-                plan.flags[key] = unwrap(spec.type) == BOOL
-                continue
+        for field in klass.fixed:
+            plan.flags[f"{name}.{field.name}"] = field.type.is_bool
+        for spec in klass.tuned:
             # Imported only for tuned fields: a program without them skips it.
             from spockc.runtime.hyperparams import definition_keys
 
+            key = f"{name}.{spec.name}"
             plan.flags[key] = isinstance(spec, ChoiceSpec) and spec.value_type == "bool"
             for part in definition_keys(spec):
                 plan.flags[f"{key}.{part}"] = part == "log_scale"
