@@ -114,6 +114,7 @@ def _short(filename: str) -> str:
     parts = Path(filename).parts
     for anchor in ("site-packages", "spockc"):
         if anchor in parts:
-            start = parts.index(anchor) + (anchor == "site-packages")
-            return "/".join(parts[start:])
+            # The last one: a clone of the repository may itself be named spockc.
+            last = len(parts) - 1 - parts[::-1].index(anchor)
+            return "/".join(parts[last + (anchor == "site-packages") :])
     return "standard library" if "lib" in parts else Path(filename).name

@@ -110,3 +110,15 @@ def test_smoke_breakdown_names_the_generated_module_and_runtime_files(
     files = [row["file"] for row in figures["build_breakdown"]["rows"]]
     assert any(name.startswith("spockc/runtime/") for name in files)
     assert sum(row["share"] for row in figures["build_breakdown"]["rows"]) > 0.99
+
+
+def test_profiled_files_are_named_from_the_package_in_a_clone_named_spockc(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+    from benchmarks.breakdown import _short
+
+    clone = "/home/me/spockc"
+    assert _short(f"{clone}/spockc/runtime/decode.py") == "spockc/runtime/decode.py"
+    site = f"{clone}/.venv/lib/python3.11/site-packages"
+    assert _short(f"{site}/yaml/__init__.py") == "yaml/__init__.py"
