@@ -9,7 +9,6 @@ default < a nested default's source arguments < the class's own section and flag
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -218,15 +217,23 @@ def _copier(spec: TypeSpec) -> Callable[[Any], object] | None:
         return _copy_list
     if isinstance(inner, DictOf) and not _is_mutable(inner.value):
         return _copy_dict
-    return copy.deepcopy
+    return _deep_copy
+
+
+def _deep_copy(value: Any) -> object:
+    # `copy` is imported on first use: most configs hold lists and dicts of
+    # plain values only, and importing it is a millisecond of the first build.
+    import copy
+
+    return copy.deepcopy(value)
 
 
 def _copy_list(value: Any) -> object:
-    return value.copy() if type(value) is list else copy.deepcopy(value)
+    return value.copy() if type(value) is list else _deep_copy(value)
 
 
 def _copy_dict(value: Any) -> object:
-    return value.copy() if type(value) is dict else copy.deepcopy(value)
+    return value.copy() if type(value) is dict else _deep_copy(value)
 
 
 def unwrap(spec: TypeSpec) -> TypeSpec:
@@ -602,7 +609,7 @@ class Builder:
         elif isinstance(value, dict) and isinstance(spec, DictOf):
             return {key: self._resolve(item, spec.value) for key, item in value.items()}
         else:
-            return copy.deepcopy(value) if isinstance(value, list | dict) else value
+            return _deep_copy(value) if isinstance(value, list | dict) else value
         return MISSING if built is None else built
 
     def _inline(self, ref: NestedRef) -> dict[str, object] | None:
