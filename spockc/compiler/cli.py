@@ -67,6 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
     outputs, failed = _compile_quickly(paths, args.out_dir)
+    if not failed and all(output.text is None for output in outputs):
+        names = " ".join(str(path) for path in paths)
+        print(f"spockc: no @spock or @spockTuner classes in {names}", file=sys.stderr)
     if args.check or args.diff:
         stale = _print_diffs(outputs)
         if failed:

@@ -111,7 +111,8 @@ def _range(
         report(pos, code, message, hint)
 
     if type_name not in (None, "int", "float"):
-        _bad(kw["type"], 'type must be "int" or "float"', note)
+        hint = codes.did_you_mean(str(type_name), ("int", "float"))
+        _bad(kw["type"], 'type must be "int" or "float"', note, hint)
     elif type_name is not None and value_type is not None and type_name != value_type:
         message = f'type="{type_name}" contradicts RangeHyperParameter[{value_type}]'
         _bad(kw["type"], message, note)
@@ -139,8 +140,8 @@ def _range(
     return ir.RangeParam(final_type, definition)
 
 
-def _bad(keyword: ir.Keyword, message: str, report: Report) -> None:
-    report(keyword.value.pos, codes.BAD_HYPER_PARAMETER, message, "")
+def _bad(keyword: ir.Keyword, message: str, report: Report, hint: str = "") -> None:
+    report(keyword.value.pos, codes.BAD_HYPER_PARAMETER, message, hint)
 
 
 def _valid_range(
@@ -218,7 +219,8 @@ def _choice(
     type_name, choices = _const(kw.get("type")), _const(kw.get("choices"))
     ok = True
     if type_name is not None and type_name not in _CHOICE_TYPES:
-        _bad(kw["type"], 'type must be "str", "int", "float" or "bool"', report)
+        hint = codes.did_you_mean(str(type_name), _CHOICE_TYPES)
+        _bad(kw["type"], 'type must be "str", "int", "float" or "bool"', report, hint)
         ok = False
     elif type_name is not None and value_type is not None and type_name != value_type:
         message = f'type="{type_name}" contradicts ChoiceHyperParameter[{value_type}]'

@@ -22,6 +22,7 @@ FindModule = Callable[[ir.SourceModule, str], "ir.SourceModule | None"]
 
 _TYPING = ("typing", "typing_extensions")
 _SCALARS = ("bool", "int", "float", "str")
+_TYPING_GENERICS = ("Optional", "Union", "List", "Tuple", "Dict")
 _MARKERS = {
     **{f"{module}.RangeHyperParameter": "range" for module in DECORATOR_MODULES},
     **{f"{module}.ChoiceHyperParameter": "choice" for module in DECORATOR_MODULES},
@@ -131,6 +132,15 @@ class Symbols:
         return found
 
 
+def _is_tuner(symbol: Symbol) -> bool:
+    node = symbol.node
+    return (
+        isinstance(node, ir.ClassDef)
+        and node.decorator is not None
+        and node.decorator.kind == "tuner"
+    )
+
+
 def _definitions_of(module: ir.SourceModule) -> dict[str, ir.ClassDef | ir.EnumDef]:
     """Index the classes and Enums of `module` by name; the first definition wins."""
     definitions: dict[str, ir.ClassDef | ir.EnumDef] = {}
@@ -238,6 +248,11 @@ class TypeResolver:
         if symbol.kind == "enum":
             self.enums.setdefault(symbol.bound, symbol)
             return ir.EnumType(symbol.bound)
+        if symbol.kind == "config" and _is_tuner(symbol):
+            message = f"`{expr.name}` is a @spockTuner class, which no class can hold"
+            hint = f"give {expr.name} to ConfigArgBuilder beside this class instead"
+            self.error(expr.pos, codes.NESTED_TUNER, message, hint)
+            return None
         if symbol.kind == "config":
             self.nested.setdefault(symbol.bound, symbol)
             return ir.NestedType(symbol.bound)
@@ -323,9 +338,17 @@ class TypeResolver:
             return self._dict(expr, in_string)
 
         message = f"`{expr.base.name}[...]` is not a supported type"
-        hint = "use list, tuple, dict or Optional"
-        self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, hint)
+        self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, self._generic_hint(expr))
         return None
+
+    def _generic_hint(self, expr: ir.TypeSubscript) -> str:
+        """Suggest the import, or the generic, that `Name[...]` probably meant."""
+        name = expr.base.name
+        if name in _TYPING_GENERICS and self._qualified(name) == name:
+            return f"import it: `from typing import {name}`"
+        known = ["list", "tuple", "dict", *_TYPING_GENERICS]
+        known += [imported.local for imported in self.module.imports]
+        return did_you_mean(name, known) or "use list, tuple, dict or Optional"
 
     def _inner(self, expr: ir.TypeExpr, in_string: bool) -> ir.ResolvedType | None:
         resolved = self._resolve(expr, in_string=in_string)

@@ -288,3 +288,17 @@ def test_compile_leaves_the_garbage_collector_as_it_found_it(project: Path) -> N
     assert gc.isenabled()
     assert main(["compile", "conf/train.py"]) == 0
     assert gc.isenabled()
+
+
+def test_compile_says_so_when_there_is_nothing_to_compile(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "plain.py").write_text("x = 1\n")
+
+    assert main(["compile", "plain.py"]) == 0
+
+    assert (
+        capsys.readouterr().err
+        == "spockc: no @spock or @spockTuner classes in plain.py\n"
+    )
+    assert not (project / "plain_spock.py").exists()

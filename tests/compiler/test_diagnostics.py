@@ -301,3 +301,38 @@ def test_field_name_of_the_runtime_is_rejected() -> None:
     source = HEADER + "@spock\nclass A:\n    _spockc_fields: int = 1\n"
 
     assert errors_of(source) == [("SPK206", 4, 5)]
+
+
+def test_a_tuner_class_cannot_be_held_by_another_class() -> None:
+    source = HEADER + (
+        "@spockTuner\nclass H:\n    a: RangeHyperParameter[float]\n"
+        "@spock\nclass S:\n    h: H\n    hs: list[H] = []\n"
+    )
+    found = diagnostics_of(source)
+    assert [(d.code, d.line, d.col) for d in found] == [
+        ("SPK210", 7, 8),
+        ("SPK210", 8, 14),
+    ]
+    assert (
+        found[0].message == "S.h: `H` is a @spockTuner class, which no class can hold"
+    )
+
+
+def test_misspelled_generic_suggests_the_right_one() -> None:
+    [found] = diagnostics_of(
+        HEADER + "@spock\nclass S:\n    h: Optinal[float] = None\n"
+    )
+    assert (found.code, found.hint) == ("SPK102", "did you mean 'Optional'?")
+
+
+def test_generic_from_typing_that_is_not_imported_says_to_import_it() -> None:
+    [found] = diagnostics_of(
+        HEADER + "@spock\nclass S:\n    h: Optional[float] = None\n"
+    )
+    assert found.hint == "import it: `from typing import Optional`"
+
+
+def test_misspelled_range_type_suggests_the_right_one() -> None:
+    field = '    h: RangeHyperParameter = RangeHyperParameter(type="flaot", bounds=[1, 2])\n'
+    [found] = diagnostics_of(HEADER + "@spockTuner\nclass S:\n" + field)
+    assert (found.code, found.hint) == ("SPK108", "did you mean 'float'?")
