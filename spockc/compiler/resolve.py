@@ -80,6 +80,10 @@ class Symbols:
         finally:
             self._looking_up.discard(key)
 
+    def can_find(self, module: ir.SourceModule, spec: str) -> bool:
+        """Tell whether the source file of `spec`, imported by `module`, exists."""
+        return self._find_module(module, spec) is not None
+
     def _imported(
         self, module: ir.SourceModule, dotted: str, via: str | None
     ) -> Symbol | None:
@@ -268,7 +272,10 @@ class TypeResolver:
         if qualified != expr.name and not qualified.startswith(("typing.", "spock")):
             module = qualified.rpartition(".")[0]
             message = f"`{expr.name}` from `{module}` is not a config class or Enum the compiler can read"
-            hint = "define it in a source file the compiler can find, beside this one"
+            hint = "make it a @spock class or an Enum"
+            if not self.symbols.can_find(self.module, module):
+                message = f"`{expr.name}`: cannot find the source file of `{module}`"
+                hint = "the compiler looks beside this file, above its outermost package (the folders with __init__.py) and on sys.path"
             self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, hint)
             return
         if qualified != expr.name:

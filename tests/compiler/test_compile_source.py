@@ -296,3 +296,25 @@ def test_int_literals_are_read_in_every_spelling(literal: str, value: str) -> No
 def test_float_literals_are_read_in_every_spelling(literal: str, value: str) -> None:
     source = f"from spockc import spock\n@spock\nclass A:\n    x: float = {literal}\n"
     assert f"default={value}," in compile_source(source).namespace
+
+
+def test_an_import_whose_file_is_not_found_says_where_the_compiler_looked(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "enums.py").write_text(
+        "import enum\nclass Mode(enum.Enum):\n    a = 'a'\n"
+    )
+    source = "from spockc import spock\nfrom pkg.enums import Mode\n@spock\nclass A:\n    m: Mode\n"
+    path = tmp_path / "pkg" / "config.py"  # no __init__.py: `pkg` is not a package
+
+    with pytest.raises(CompileError) as info:
+        compile_source(source, str(path))
+
+    [found] = info.value.diagnostics
+    assert (found.code, found.line, found.col) == ("SPK102", 5, 8)
+    assert found.message == "A.m: `Mode`: cannot find the source file of `pkg.enums`"
+    assert "outermost package" in found.hint
+
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    assert "from pkg.enums import Mode" in compile_source(source, str(path)).namespace
