@@ -36,7 +36,7 @@ DECORATOR_MODULES = (
     "spock.addons",
     "spock.addons.tune",
 )
-_DECORATORS = {
+_DECORATORS: dict[str, Literal["fixed", "tuner"]] = {
     **{f"{module}.spock": "fixed" for module in DECORATOR_MODULES},
     **{f"{module}.spockTuner": "tuner" for module in DECORATOR_MODULES},
 }
@@ -263,7 +263,7 @@ class _ModuleReader:
         self.imports: list[ir.ImportedName] = []
         self.module_aliases: list[tuple[str, str]] = []
         # The imports alone, to qualify names before the module is read.
-        self._imported = ir.SourceModule("", "", (), (), (), (), (), ())
+        self._imported = _imports_only((), ())
 
     def pos(self, node: ast.expr | ast.stmt | ast.alias | ast.keyword) -> ir.Pos:
         """Return the 1-based start position of `node`, in characters."""
@@ -290,16 +290,7 @@ class _ModuleReader:
         """Record the top-level imports of `module`; `read` and `refuse` need them."""
         for statement in module.body:
             self._read_imports(statement)
-        self._imported = ir.SourceModule(
-            path="",
-            doc="",
-            classes=(),
-            enums=(),
-            imports=tuple(self.imports),
-            module_aliases=tuple(self.module_aliases),
-            decorator_aliases=(),
-            lines=(),
-        )
+        self._imported = _imports_only(tuple(self.imports), tuple(self.module_aliases))
 
     def refuse(self, unreadable: _Unreadable, path: str) -> Diagnostic | None:
         """Return an error if the compiler needs a statement it cannot read."""
@@ -386,13 +377,10 @@ class _ModuleReader:
                 continue
 
             keywords = self._decorator_keywords(call) if call is not None else ()
-            fixed_or_tuner: Literal["fixed", "tuner"] = (
-                "fixed" if kind == "fixed" else "tuner"
-            )
-            return ir.Decorator(fixed_or_tuner, keywords, self.pos(expression))
+            return ir.Decorator(kind, keywords, self.pos(expression))
         return None
 
-    def _decorator_kind(self, dotted: str | None) -> str | None:
+    def _decorator_kind(self, dotted: str | None) -> Literal["fixed", "tuner"] | None:
         """Return "fixed" or "tuner" if `dotted` names one of our decorators."""
         if dotted is None:
             return None
@@ -649,6 +637,22 @@ def _find_header_end(node: ast.ClassDef) -> int:
         for part in (*node.bases, *(k.value for k in node.keywords))
     ]
     return max([node.lineno, *ends])
+
+
+def _imports_only(
+    imports: tuple[ir.ImportedName, ...], module_aliases: tuple[tuple[str, str], ...]
+) -> ir.SourceModule:
+    """Return a module holding only imports, to qualify names with."""
+    return ir.SourceModule(
+        path="",
+        doc="",
+        classes=(),
+        enums=(),
+        imports=imports,
+        module_aliases=module_aliases,
+        decorator_aliases=(),
+        lines=(),
+    )
 
 
 def _call_name(code: str) -> str | None:
