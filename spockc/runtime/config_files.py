@@ -253,7 +253,7 @@ class _YamlTree:
                 continue
             if value_node.id == "scalar":
                 # Most values are scalars: built here, without a call or a
-                # dotted key (half the instructions of converting a large file).
+                # dotted key (a sixth of the time converting a large file).
                 place = places[value_node.start_mark.line]
                 value: RawValue = RawScalar(
                     value_node.value, not value_node.style, place
