@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from types import ModuleType
@@ -486,3 +487,56 @@ def test_unknown_flag_with_an_up_to_date_module_names_only_the_flag(
         module.ConfigArgBuilder(module.Stale, args=["--Stale.epochs", "3"])
 
     assert [problem.where for problem in info.value.problems] == ["--Stale.epochs"]
+
+
+def test_recursive_yaml_alias_names_its_line(compiled: Compile, write: Write) -> None:
+    module = compiled("@spock\nclass Net:\n    dims: List[int] = [1]\n")
+    path = write("net.yaml", "Net:\n  dims: &a [1, *a]\n")
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Net, args=["-c", path]))
+
+    assert Problem(f"{path}:2", "Net.dims", "recursive alias") in found
+
+
+def test_duplicate_key_in_a_section_names_both_lines(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("a.yaml", "Train:\n  epochs: 1\n  lr: 0.1\n  epochs: 2\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    message = "duplicate key 'Train.epochs' (first set at line 2)"
+    assert found == [Problem(f"{path}:4", "", message)]
+
+
+def test_yaml_value_on_the_line_after_its_key_is_placed_on_its_own_line(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("a.yaml", "Train:\n  epochs:\n    x1\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert found == [Problem(f"{path}:3", "Train.epochs", "expected int, got 'x1'")]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_building_leaves_the_garbage_collector_as_it_was(
+    module: ModuleType, write: Write, enabled: bool
+) -> None:
+    good = write("good.yaml", "Train: {epochs: 3}\n")
+    bad = write("bad.yaml", "Train: {epochs: x}\n")
+    was_enabled = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        module.ConfigArgBuilder(module.Train, args=["-c", good])
+        after_build = gc.isenabled()
+        problems_of(lambda: module.ConfigArgBuilder(module.Train, args=["-c", bad]))
+        after_error = gc.isenabled()
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+
+    assert (after_build, after_error) == (enabled, enabled)
