@@ -1,6 +1,7 @@
 """The spockc compiler: source text in, generated module text out.
 
-Pipeline: `parse` (ast) -> `ir` -> `check` -> `emit` (jinja2, then ruff).
+Pipeline: `syntax` (ast; libcst for newer syntax) -> `parse` -> `ir` -> `check` ->
+`emit` (jinja2, then ruff).
 `compile_source` is the API; `spockc.compiler.cli` is the command line.
 """
 

@@ -15,7 +15,6 @@ from spockc.compiler import ir
 from spockc.compiler.defaults import DefaultContext, read_default
 from spockc.compiler.diagnostics import Reporter, did_you_mean
 from spockc.compiler.hyper import Report, check_hyper
-from spockc.compiler.parse import explain_unreadable
 from spockc.compiler.resolve import (
     FindModule,
     HyperMarker,
@@ -23,6 +22,7 @@ from spockc.compiler.resolve import (
     Symbols,
     TypeResolver,
 )
+from spockc.compiler.syntax import explain_unreadable
 
 #: Names the generated module defines itself; a config class or Enum cannot use them.
 RESERVED = frozenset(

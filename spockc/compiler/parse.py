@@ -1,32 +1,27 @@
-"""Stage 1: read source text into the IR; never import user code.
+"""Stage 1: read a module's syntax tree into the IR; never import user code.
 
 `parse_source` finds the imports, Enum classes and decorated config classes of
 a module and records them as written, with 1-based positions. Names are not
 resolved here (that is `check`); only decorators are, because they decide which
-classes are config classes at all.
-
-The reader is Python's own `ast`: importing libcst and parsing a 200-class file
-with it takes 0.7-1 s, `ast` about 30 ms. libcst, which reads every Python
-version, takes over when the running Python rejects a file (`_parse_newer`).
+classes are config classes at all. The syntax tree comes from `syntax`.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import sys
-import warnings
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from spockc.compiler import ir
 from spockc.compiler.diagnostics import SYNTAX_ERROR, CompileError, Diagnostic
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    import libcst
-    from libcst.metadata import CodeRange
+from spockc.compiler.syntax import (
+    NEWER_PYTHON_HINT,
+    PYTHON_VERSION,
+    Unreadable,
+    parse_expression,
+    read_syntax,
+    too_deep,
+)
 
 #: Modules whose `spock` / `spockTuner` decorators compile here.
 DECORATOR_MODULES = (
@@ -43,15 +38,6 @@ _DECORATORS: dict[str, Literal["fixed", "tuner"]] = {
 _ENUM_BASES = {"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"}
 _ENTRY = re.compile(r"^(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
 _CLASS_NAME = re.compile(r"class\s+(?=\w)")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_PYTHON = ".".join(str(part) for part in sys.version_info[:2])
-_NEWER_PYTHON_HINT = "if it is syntax of a newer Python, run spockc with that Python"
-
-
-def explain_unreadable(cls: ir.NameValue) -> tuple[str, str]:
-    """Return the message and hint for using a class left unread."""
-    message = f"class `{cls.name}` (line {cls.pos.line}) uses syntax Python {_PYTHON} cannot read"
-    return message, _NEWER_PYTHON_HINT
 
 
 def parse_source(text: str, path: str) -> ir.SourceModule:
@@ -60,199 +46,18 @@ def parse_source(text: str, path: str) -> ir.SourceModule:
     Raises:
         CompileError: the text is not valid Python.
     """
-    text = text.removeprefix("\ufeff")  # a byte-order mark is not code, for Python
-    lines = tuple(_LINE_BREAK.split(text))
-    if lines and not lines[-1]:
-        lines = lines[:-1]
-
     try:
-        module, unreadable = _syntax_tree(text, path, lines)
-        reader = _ModuleReader(lines)
-        reader.read_imports(module)
-        refused = [reader.refuse(statement, path) for statement in unreadable]
+        tree = read_syntax(text, path)
+        reader = _ModuleReader(tree.lines)
+        reader.read_imports(tree.module)
+        refused = [reader.refuse(statement, path) for statement in tree.unreadable]
         problems = [problem for problem in refused if problem is not None]
         if problems:
             raise CompileError(problems)
 
-        return reader.read(module, path, unreadable)
+        return reader.read(tree.module, path, tree.unreadable)
     except RecursionError:
-        # Thousands of operators in a row: Python's parser gives up the same way.
-        message = "invalid syntax: an expression nests too deeply to read"
-        raise CompileError(
-            [Diagnostic(path, 1, 1, SYNTAX_ERROR, message, "split it up", "")]
-        ) from None
-
-
-@dataclass(frozen=True, slots=True)
-class _Unreadable:
-    """A top-level statement this Python cannot read, left out of the tree."""
-
-    kind: Literal["class", "import", "other"]
-    name: str
-    decorators: tuple[str, ...]
-    name_pos: ir.Pos
-    error_pos: ir.Pos
-    error: str
-
-
-def _syntax_tree(
-    text: str, path: str, lines: tuple[str, ...]
-) -> tuple[ast.Module, tuple[_Unreadable, ...]]:
-    """Return the syntax tree of `text` and the statements left out of it."""
-    try:
-        return _parse(text), ()
-    except (SyntaxError, ValueError) as error:  # ValueError: a null byte, on 3.11
-        return _parse_newer(text, path, lines, error)
-
-
-def _parse(text: str) -> ast.Module:
-    """Parse `text` with the grammar of the running Python.
-
-    Python warns about code it compiles, such as an invalid escape sequence; the
-    user hears that when running the file, not from the compiler.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(text)
-
-
-def _parse_expression(text: str) -> ast.expr | None:
-    """Return the expression `text`, or None when it is not one."""
-    try:
-        body = _parse(text).body
-    except (SyntaxError, ValueError):
-        return None
-    if len(body) == 1 and isinstance(body[0], ast.Expr):
-        return body[0].value
-    return None
-
-
-def _parse_newer(
-    text: str, path: str, lines: tuple[str, ...], error: SyntaxError | ValueError
-) -> tuple[ast.Module, tuple[_Unreadable, ...]]:
-    """Parse `text`, which this Python rejects, without what it cannot read.
-
-    libcst reads the grammar of every Python version. When it rejects the text
-    too, the text is wrong for any Python. Otherwise each top-level statement
-    this Python cannot read is replaced by `pass` on its first line and blank
-    lines after, so that every line keeps its number.
-
-    Raises:
-        CompileError: the text is not valid Python.
-    """
-    import libcst as cst  # half a second to import: only for such files
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
-    try:
-        tree = cst.parse_module(text)
-        spans = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
-    except (cst.ParserSyntaxError, RecursionError):
-        raise CompileError([_diagnose_syntax_error(error, path, lines)]) from None
-
-    kept = list(lines)
-    unreadable = []
-    for statement in tree.body:
-        parts = [*getattr(statement, "decorators", ()), statement]
-        first, last = spans[parts[0]].start.line, spans[statement].end.line
-        problem = _locate_python_error(lines[first - 1 : last], first)
-        if problem is None:
-            continue
-        kept[first - 1 : last] = ["pass"] + [""] * (last - first)
-        unreadable.append(_describe(statement, tree, spans, problem))
-
-    try:
-        return _parse("\n".join(kept)), tuple(unreadable)
-    except (SyntaxError, ValueError):
-        raise CompileError([_diagnose_syntax_error(error, path, lines)]) from None
-
-
-def _locate_python_error(
-    lines: tuple[str, ...], first: int
-) -> tuple[ir.Pos, str] | None:
-    """Return where and why this Python rejects `lines`, which start at line `first`."""
-    try:
-        _parse("\n" * (first - 1) + "\n".join(lines))
-    except SyntaxError as error:
-        return ir.Pos(error.lineno or first, max(error.offset or 1, 1)), error.msg
-    except ValueError as error:  # a null byte, on 3.11
-        return ir.Pos(first, 1), str(error)
-    return None
-
-
-def _describe(
-    statement: libcst.CSTNode,
-    tree: libcst.Module,
-    spans: Mapping[libcst.CSTNode, CodeRange],
-    problem: tuple[ir.Pos, str],
-) -> _Unreadable:
-    """Say what an unreadable top-level statement defines, for `_ModuleReader.refuse`."""
-    import libcst as cst
-
-    error_pos, message = problem
-    if isinstance(statement, cst.ClassDef):
-        start = spans[statement.name].start
-        decorators = tuple(
-            tree.code_for_node(d.decorator) for d in statement.decorators
-        )
-        name_pos = ir.Pos(start.line, start.column + 1)
-        return _Unreadable(
-            "class", statement.name.value, decorators, name_pos, error_pos, message
-        )
-    imports = isinstance(statement, cst.SimpleStatementLine) and any(
-        isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
-    )
-    kind: Literal["import", "other"] = "import" if imports else "other"
-    return _Unreadable(kind, "", (), error_pos, error_pos, message)
-
-
-def _diagnose_syntax_error(
-    error: SyntaxError | ValueError, path: str, lines: tuple[str, ...]
-) -> Diagnostic:
-    """Return the diagnostic of a syntax error, in Python's words.
-
-    The line Python stops at may hold newer syntax that libcst reads; the real
-    error is then further on, and Python finds it once such lines are blank.
-    """
-    error = _past_newer_syntax(error, list(lines))
-    line, col, detail = 1, 1, str(error)
-    if isinstance(error, SyntaxError):
-        line, col, detail = error.lineno or 1, max(error.offset or 1, 1), error.msg
-    elif "\0" in "\n".join(lines):
-        line = next(n for n, text in enumerate(lines, 1) if "\0" in text)
-        col = lines[line - 1].index("\0") + 1
-
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    message = f"invalid syntax: {detail}"
-    hint = "the file must be valid Python"
-    return Diagnostic(path, line, col, SYNTAX_ERROR, message, hint, source_line)
-
-
-def _past_newer_syntax(
-    error: SyntaxError | ValueError, lines: list[str]
-) -> SyntaxError | ValueError:
-    """Return Python's first error that is not on a line of newer syntax."""
-    while isinstance(error, SyntaxError) and _is_newer_syntax(lines, error.lineno):
-        lines[(error.lineno or 1) - 1] = ""
-        try:
-            _parse("\n".join(lines))
-        except (SyntaxError, ValueError) as later:
-            error = later
-            continue
-        break
-    return error
-
-
-def _is_newer_syntax(lines: list[str], line: int | None) -> bool:
-    """Tell whether libcst reads line `line` on its own (this Python did not)."""
-    import libcst as cst
-
-    if line is None or not 0 < line <= len(lines) or not lines[line - 1].strip():
-        return False
-    try:
-        cst.parse_module(lines[line - 1].strip() + "\n")
-    except (cst.ParserSyntaxError, RecursionError):
-        return False
-    return True
+        raise CompileError([too_deep(path)]) from None
 
 
 class _ModuleReader:
@@ -292,26 +97,24 @@ class _ModuleReader:
             self._read_imports(statement)
         self._imported = _imports_only(tuple(self.imports), tuple(self.module_aliases))
 
-    def refuse(self, unreadable: _Unreadable, path: str) -> Diagnostic | None:
+    def refuse(self, unreadable: Unreadable, path: str) -> Diagnostic | None:
         """Return an error if the compiler needs a statement it cannot read."""
         if unreadable.kind == "import":
-            message = (
-                f"Python {_PYTHON} cannot read this line of imports: {unreadable.error}"
-            )
+            message = f"Python {PYTHON_VERSION} cannot read this line of imports: {unreadable.error}"
         elif unreadable.kind == "class" and any(
             self._decorator_kind(_call_name(code)) for code in unreadable.decorators
         ):
-            message = f"Python {_PYTHON} cannot read config class `{unreadable.name}`: {unreadable.error}"
+            message = f"Python {PYTHON_VERSION} cannot read config class `{unreadable.name}`: {unreadable.error}"
         else:
             return None
         line, col = unreadable.error_pos.line, unreadable.error_pos.col
         source_line = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
         return Diagnostic(
-            path, line, col, SYNTAX_ERROR, message, _NEWER_PYTHON_HINT, source_line
+            path, line, col, SYNTAX_ERROR, message, NEWER_PYTHON_HINT, source_line
         )
 
     def read(
-        self, module: ast.Module, path: str, unreadable: tuple[_Unreadable, ...]
+        self, module: ast.Module, path: str, unreadable: tuple[Unreadable, ...]
     ) -> ir.SourceModule:
         """Return the IR of `module`, after `read_imports`."""
         classes: list[ir.ClassDef] = []
@@ -494,11 +297,11 @@ class _ModuleReader:
             return ir.TypeOther(self.code(node), pos)
 
         text = value.strip()
-        inner = _parse_expression(text)
+        inner = parse_expression(text)
         if inner is None:
             return ir.TypeString(value, None, pos)
         # Nodes parsed from the string are placed at the string, and read from it.
-        string_reader = _ModuleReader(tuple(_LINE_BREAK.split(text)))
+        string_reader = _ModuleReader(tuple(text.splitlines()))
         return ir.TypeString(value, string_reader._type(inner, pos), pos)
 
     def _subscript(
@@ -657,7 +460,7 @@ def _imports_only(
 
 def _call_name(code: str) -> str | None:
     """Return the dotted name a decorator written as `code` calls or names."""
-    expression = _parse_expression(code)
+    expression = parse_expression(code)
     if isinstance(expression, ast.Call):
         expression = expression.func
     return _dotted(expression) if expression is not None else None

@@ -15,7 +15,8 @@ from typing import Literal
 from spockc.compiler import diagnostics as codes
 from spockc.compiler import ir
 from spockc.compiler.diagnostics import Reporter, did_you_mean
-from spockc.compiler.parse import DECORATOR_MODULES, explain_unreadable
+from spockc.compiler.parse import DECORATOR_MODULES
+from spockc.compiler.syntax import explain_unreadable
 
 #: Find the parsed module that `spec` (as written in an import of `importer`) names.
 FindModule = Callable[[ir.SourceModule, str], "ir.SourceModule | None"]
