@@ -22,6 +22,8 @@ from spockc.runtime.decode import (
     RawValue,
     decode,
     decoder,
+    item_step,
+    key_step,
 )
 from spockc.runtime.errors import Problem
 from spockc.runtime.schema import (
@@ -326,9 +328,7 @@ class Gathered:
             try:
                 raw = _flag_value(flag, _flag_type(spec, part))
             except DecodeError as error:
-                key = f"{name}.{field_name}"
-                self.problems.append(Problem(error.where, key, error.message))
-                self.failed.add(key)
+                self._failed(name, field_name, error)
                 continue
             if part:
                 self._set_part(name, field_name, part, raw, flag.where)
@@ -351,7 +351,7 @@ class Gathered:
 
     def _failed(self, name: str, field_name: str, error: DecodeError) -> None:
         key = f"{name}.{field_name}"
-        self.problems.append(Problem(error.where, key, error.message))
+        self.problems.append(Problem(error.where, key + error.path, error.message))
         self.failed.add(key)
 
     def _set_tuned(self, name: str, field_name: str, raw: RawValue, where: str) -> None:
@@ -370,8 +370,7 @@ class Gathered:
         try:
             value = decode(raw, _plain_type(spec, self.definitions.get(key)))
         except DecodeError as error:
-            self.problems.append(Problem(error.where, key, error.message))
-            self.failed.add(key)
+            self._failed(name, field_name, error)
             return
         self.values.setdefault(name, {})[field_name] = (value, where)
         self.definitions.pop(key, None)
@@ -513,8 +512,13 @@ class Builder:
         name: str,
         under: Mapping[str, object] | None = None,
         over: Mapping[str, object] | None = None,
+        path: str = "",
     ) -> object | None:
-        """Build class `name`: defaults < `under` < its section and flags < `over`."""
+        """Build class `name`: defaults < `under` < its section and flags < `over`.
+
+        `path` is the dotted key under which the user wrote `over` inline
+        (`Model.data`), to name its fields in errors as they were written.
+        """
         plain = not under and not over
         if plain and name in self.standalone:
             return self.standalone[name]
@@ -527,7 +531,7 @@ class Builder:
 
         self.building.append(name)
         klass = self.plan.classes[name]
-        values = self._values(name, klass, under, over)
+        values = self._values(name, klass, under, over, path)
         self.building.pop()
 
         built = None if values is None else _make(klass, values)
@@ -541,6 +545,7 @@ class Builder:
         klass: ClassPlan,
         under: Mapping[str, object] | None,
         over: Mapping[str, object] | None,
+        path: str,
     ) -> dict[str, object] | None:
         """Return the value of every fixed field, or None when one is missing."""
         plain = not under and not over
@@ -555,7 +560,7 @@ class Builder:
                 if value is not MISSING:
                     values[plan.name] = value if plan.copy is None else plan.copy(value)
                     continue
-            value = self._value(name, plan, given, under, over)
+            value = self._value(name, plan, given, under, over, path)
             if value is MISSING:
                 complete = False
             else:
@@ -569,9 +574,11 @@ class Builder:
         given: Mapping[str, tuple[object, str]],
         under: Mapping[str, object] | None,
         over: Mapping[str, object] | None,
+        path: str,
     ) -> object:
+        owner = name  # how the user named the class the value was given under
         if over and plan.name in over:
-            value = over[plan.name]
+            value, owner = over[plan.name], path
         elif plan.name in given:
             value = given[plan.name][0]
         elif under and plan.name in under:
@@ -588,37 +595,47 @@ class Builder:
             self.problems.append(Problem("", key, message))
             return MISSING
         if plan.has_nested:
-            return self._resolve(value, plan.spec.type)
+            return self._resolve(value, plan.spec.type, f"{owner}.{plan.name}")
         if plan.copy is not None:
             return plan.copy(value)
         return value
 
-    def _resolve(self, value: object, spec: TypeSpec) -> object:
+    def _resolve(self, value: object, spec: TypeSpec, path: str) -> object:
+        """Turn nested references in `value` into instances; `path` names `value`."""
         spec = unwrap(spec)
         if isinstance(value, NestedDefault) and isinstance(spec, NestedOf):
             built = self.instance(spec.name, under=value.kwargs)
         elif isinstance(value, NestedRef):
-            built = self.instance(value.name, over=self._inline(value))
+            over = self._inline(value, path)
+            built = self.instance(value.name, over=over, path=path)
         elif isinstance(value, list) and isinstance(spec, ListOf):
-            return [self._resolve(item, spec.item) for item in value]
+            return [
+                self._resolve(item, spec.item, path + item_step(index))
+                for index, item in enumerate(value)
+            ]
         elif isinstance(value, tuple) and isinstance(spec, TupleOf):
             items = spec.items * len(value) if spec.variadic else spec.items
             return tuple(
-                self._resolve(item, s) for item, s in zip(value, items, strict=False)
+                self._resolve(item, s, path + item_step(index))
+                for index, (item, s) in enumerate(zip(value, items, strict=False))
             )
         elif isinstance(value, dict) and isinstance(spec, DictOf):
-            return {key: self._resolve(item, spec.value) for key, item in value.items()}
+            return {
+                key: self._resolve(item, spec.value, path + key_step(key))
+                for key, item in value.items()
+            }
         else:
             return _deep_copy(value) if isinstance(value, list | dict) else value
         return MISSING if built is None else built
 
-    def _inline(self, ref: NestedRef) -> dict[str, object] | None:
+    def _inline(self, ref: NestedRef, path: str) -> dict[str, object] | None:
+        """Decode the fields given inline for one nested instance written at `path`."""
         if ref.inline is None:
             return None
         fields = self.plan.classes[ref.name].fields
         values: dict[str, object] = {}
         for entry in ref.inline:
-            key = f"{ref.name}.{entry.key}"
+            key = f"{path}.{entry.key}"
             spec = fields.get(entry.key)
             if not isinstance(spec, FieldSpec):
                 message = f"unknown field of {ref.name}{closest(entry.key, fields)}"
@@ -627,7 +644,9 @@ class Builder:
             try:
                 values[entry.key] = decode(entry.value, spec.type)
             except DecodeError as error:
-                self.problems.append(Problem(error.where, key, error.message))
+                self.problems.append(
+                    Problem(error.where, key + error.path, error.message)
+                )
         return values
 
 

@@ -130,12 +130,34 @@ RawValue = RawScalar | RawList | RawMap
 
 
 class DecodeError(Exception):
-    """A raw value does not fit the declared type; `where` is the value's place."""
+    """A raw value does not fit the declared type; `where` is the value's place.
 
-    def __init__(self, where: str, message: str) -> None:
+    `path` locates the value inside the field's own value when it is an element:
+    `[1]` for a list or tuple item, `['x']` for a dict value, `.field` for a
+    field of a nested class given inline, outermost first (`[0]['x']`). Append
+    it to the dotted key: `Outer.grid[1]`, `Model.weights['x']`.
+    """
+
+    def __init__(self, where: str, message: str, path: str = "") -> None:
         super().__init__(message)
         self.where = where
         self.message = message
+        self.path = path
+
+    def inside(self, step: str) -> DecodeError:
+        """Return this error, located one container further out by `step`."""
+        self.path = step + self.path
+        return self
+
+
+def item_step(index: int) -> str:
+    """Return the path step of a list or tuple item: `[1]`."""
+    return f"[{index}]"
+
+
+def key_step(key: str) -> str:
+    """Return the path step of a dict value: `['x']`, the key as Python writes it."""
+    return f"[{key!r}]"
 
 
 class NestedRef:
@@ -165,7 +187,11 @@ def decode(raw: RawValue, spec: TypeSpec) -> object:
     if isinstance(spec, EnumOf):
         return _decode_enum(_need_scalar(raw, spec), spec.enum)
     if isinstance(spec, ListOf):
-        return [decode(item, spec.item) for item in _need_list(raw, spec)]
+        items = _need_list(raw, spec)
+        try:
+            return [decode(item, spec.item) for item in items]
+        except DecodeError:
+            raise _item_error(items, (spec.item,) * len(items)) from None
     if isinstance(spec, TupleOf):
         return _decode_tuple(_need_list(raw, spec), spec, raw.where)
     if isinstance(spec, DictOf):
@@ -285,7 +311,10 @@ def _enum_decoder(spec: EnumOf) -> Decoder:
 def _list_decoder(spec: ListOf, item: Decoder) -> Decoder:
     def run(raw: RawValue) -> object:
         if type(raw) is RawList:
-            return [item(value) for value in raw.items]
+            try:
+                return [item(value) for value in raw.items]
+            except DecodeError:
+                pass  # `decode` raises it again, naming the item
         return decode(raw, spec)
 
     return run
@@ -376,20 +405,44 @@ def _matches(raw: RawScalar, value: object) -> bool:
 
 def _decode_tuple(items: tuple[RawValue, ...], spec: TupleOf, where: str) -> object:
     if spec.variadic:
-        return tuple(decode(item, spec.items[0]) for item in items)
-    if len(items) != len(spec.items):
+        specs = spec.items * len(items)
+    elif len(items) != len(spec.items):
         message = f"expected {_items(len(spec.items))}, got {len(items)}"
         raise DecodeError(where, message)
-    return tuple(
-        decode(item, item_spec)
-        for item, item_spec in zip(items, spec.items, strict=True)
-    )
+    else:
+        specs = spec.items
+    try:
+        return tuple([decode(item, s) for item, s in zip(items, specs, strict=True)])
+    except DecodeError:
+        raise _item_error(items, specs) from None
+
+
+def _item_error(
+    items: tuple[RawValue, ...], specs: tuple[TypeSpec, ...]
+) -> DecodeError:
+    """Return the error of the first item that does not decode, naming its index.
+
+    Decoding again is cheaper to write than tracking the index on every value,
+    and only an error pays for it.
+    """
+    for index, (item, spec) in enumerate(zip(items, specs, strict=True)):
+        try:
+            decode(item, spec)
+        except DecodeError as error:
+            return error.inside(item_step(index))
+    raise AssertionError("an item failed to decode, then decoded")
 
 
 def _decode_dict(raw: RawValue, spec: DictOf) -> dict[str, object]:
     if not isinstance(raw, RawMap):
         raise DecodeError(raw.where, f"expected a mapping, got {describe(raw)}")
-    return {entry.key: decode(entry.value, spec.value) for entry in raw}
+    values: dict[str, object] = {}
+    for entry in raw:
+        try:
+            values[entry.key] = decode(entry.value, spec.value)
+        except DecodeError as error:
+            raise error.inside(key_step(entry.key)) from None
+    return values
 
 
 def _decode_nested(raw: RawValue, spec: NestedOf) -> NestedRef:

@@ -93,7 +93,7 @@ def build_definitions(
                 message += f", under {key.split('.')[0]} in a config file or as --{key}.{error.missing}"
             problems.append(Problem(error.where, key, message))
         except DecodeError as error:
-            problems.append(Problem(error.where, key, error.message))
+            problems.append(Problem(error.where, key + error.path, error.message))
     return Definitions(by_name), problems
 
 

@@ -87,7 +87,9 @@ def test_unknown_field_in_inline_mapping_names_its_line(
         module.ConfigArgBuilder(module.Outer, args=["-c", path])
 
     message = "unknown field of Inner; did you mean 'depth'?"
-    assert list(caught.value.problems) == [Problem(f"{path}:3", "Inner.deep", message)]
+    assert list(caught.value.problems) == [
+        Problem(f"{path}:3", "Outer.inner.deep", message)
+    ]
 
 
 def test_wrong_class_name_for_nested_field_is_an_error(module: ModuleType) -> None:

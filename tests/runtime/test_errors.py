@@ -1,0 +1,138 @@
+"""Errors of a build: all reported at once, in order, each naming its element."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+
+import pytest
+
+from spockc.runtime import ConfigError, Problem
+from tests.runtime.conftest import Compile
+
+Write = Callable[[str, str], str]
+
+SOURCE = """
+@spock
+class Data:
+    n: int = 1
+
+@spock
+class Model:
+    layers: int = 2
+    color: str = "red"
+    weights: Dict[str, float] = {}
+    data: Data = Data()
+    shuffle: bool = False
+
+@spock
+class Outer:
+    grid: List[List[int]] = []
+    pair: Tuple[int, int] = (1, 2)
+    models: List[Model] = []
+
+@spockTuner
+class HP:
+    lr: RangeHyperParameter
+    depth: RangeHyperParameter
+    act: ChoiceHyperParameter
+"""
+
+DEFINITIONS = """\
+HP:
+  lr: {type: float, bounds: [0.1, 1], log_scal: true}
+  depth: {type: int, bounds: [9, 1]}
+  act: {type: str, choices: []}
+"""
+
+
+@pytest.fixture
+def module(compiled: Compile) -> ModuleType:
+    return compiled(SOURCE)
+
+
+def problems_of(build: Callable[[], object]) -> list[Problem]:
+    with pytest.raises(ConfigError) as caught:
+        build()
+    return list(caught.value.problems)
+
+
+# --- elements of lists, tuples, dicts and nested mappings ---------------------------
+
+
+def test_wrong_dict_value_names_its_key(module: ModuleType, write: Write) -> None:
+    path = write("wrong.yaml", "Model:\n  layers: 3\n  weights:\n    a: 1\n    x: hi\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Model, args=["-c", path])
+    )
+
+    message = "expected float, got 'hi'"
+    assert found == [Problem(f"{path}:5", "Model.weights['x']", message)]
+
+
+def test_wrong_list_item_names_its_index(module: ModuleType, write: Write) -> None:
+    path = write("g.yaml", "Outer:\n  grid:\n    - [1]\n    - [2, b]\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Outer, args=["-c", path])
+    )
+
+    assert found == [Problem(f"{path}:4", "Outer.grid[1][1]", "expected int, got 'b'")]
+
+
+def test_wrong_outer_list_item_names_its_index(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("g.yaml", "Outer:\n  grid: [[1], 2]\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Outer, args=["-c", path])
+    )
+
+    message = "expected list[int], got 2 (int)"
+    assert found == [Problem(f"{path}:2", "Outer.grid[1]", message)]
+
+
+def test_wrong_tuple_item_names_its_index(module: ModuleType) -> None:
+    args = ["--Outer.pair", "[1, x]"]
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Outer, args=args))
+
+    assert found == [Problem("--Outer.pair", "Outer.pair[1]", "expected int, got 'x'")]
+
+
+def test_wrong_dict_value_of_a_flag_names_its_key(module: ModuleType) -> None:
+    args = ["--Model.weights", "{x: hi}"]
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Model, args=args))
+
+    message = "expected float, got 'hi'"
+    assert found == [Problem("--Model.weights", "Model.weights['x']", message)]
+
+
+def test_unknown_field_of_a_nested_mapping_names_the_path_written(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("nb.yaml", "Model:\n  layers: 1\n  data: {bogus: 1}\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Model, args=["-c", path])
+    )
+
+    message = "unknown field of Data"
+    assert found == [Problem(f"{path}:3", "Model.data.bogus", message)]
+
+
+def test_wrong_value_in_a_list_of_nested_mappings_names_the_path_written(
+    module: ModuleType, write: Write
+) -> None:
+    text = "Outer:\n  models:\n    - {layers: 1}\n    - {data: {n: x}}\n"
+    path = write("lm.yaml", text)
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Outer, args=["-c", path])
+    )
+
+    message = "expected int, got 'x'"
+    assert found == [Problem(f"{path}:4", "Outer.models[1].data.n", message)]
