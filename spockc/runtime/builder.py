@@ -104,6 +104,7 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         argv: Sequence[str] = (
             [] if no_cmd_line else sys.argv[1:] if args is None else args
         )
+        self._argv = argv
         try:
             self._read(argv, configs or ())
         except ConfigError as error:
@@ -160,7 +161,10 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
             if not plan.classes[name].spec.is_tuner:
                 fixed[name] = maker.instance(name)
         if gathered.problems:
-            raise ConfigError(_unique(gathered.problems) + _stale_source(plan.schema))
+            self._gathered = gathered
+            problems = gathered.problems + self._given_definition_problems()
+            ordered = _ordered(problems, argv) + _stale_source(plan.schema)
+            raise ConfigError(ordered)
 
         self._gathered = gathered
         self._fixed: FixedT = make_space(plan.schema.fixed_space, fixed)
@@ -238,24 +242,46 @@ class ConfigArgBuilder(Generic[FixedT, SampledT]):
         definitions, invalid = self._build_definitions()
         problems += invalid
         if problems:
-            raise ConfigError(problems)
+            raise ConfigError(_ordered(problems, self._argv))
 
         from spockc.runtime.tuning import Tuner
 
         return Tuner(self._plan.schema, self._tuned, definitions, tuner_config)
 
-    def _build_definitions(self) -> tuple[Definitions, list[Problem]]:
-        """Merge and check the definitions of the tuned fields without a fixed value."""
+    def _build_definitions(
+        self, only_given: bool = False
+    ) -> tuple[Definitions, list[Problem]]:
+        """Merge and check the definitions of the tuned fields without a fixed value.
+
+        With `only_given`, check only those given a definition in a file or a
+        flag.
+        """
         from spockc.runtime.hyperparams import build_definitions
 
         fields = []
+        given_definitions = self._gathered.definitions
         for name in self._tuned:
             given = self._gathered.values.get(name, {})
             for spec in self._plan.classes[name].tuned:
-                if spec.name not in given:
-                    fields.append((f"{name}.{spec.name}", spec))
+                key = f"{name}.{spec.name}"
+                if spec.name in given or (only_given and key not in given_definitions):
+                    continue
+                fields.append((key, spec))
         source = self._plan.schema.source
-        return build_definitions(fields, self._gathered.definitions, source)
+        return build_definitions(fields, given_definitions, source)
+
+    def _given_definition_problems(self) -> list[Problem]:
+        """Return the problems of the definitions given in files and flags.
+
+        Called when reading failed, so that one run reports them with the
+        rest; a definition given nowhere is reported by `tuner()` only, since
+        a program that does not tune needs none.
+        """
+        if not self._tuned:
+            return []
+        _, problems = self._build_definitions(only_given=True)
+        failed = self._gathered.failed  # its value did not read: said already
+        return [problem for problem in problems if problem.key not in failed]
 
     def _fixed_tuned_fields(self) -> list[Problem]:
         problems = []
@@ -472,15 +498,30 @@ def _classes_of(space: Spockspace) -> dict[str, object]:
     return _built(space)
 
 
-def _unique(problems: Sequence[Problem]) -> list[Problem]:
-    """Drop repeated problems and sort those of each file by line, stably."""
+def _ordered(problems: Sequence[Problem], argv: Sequence[str]) -> list[Problem]:
+    """Drop repeated problems and order the rest as the user reads the input.
+
+    Problems in config files come first, file by file in the order they were
+    met, each file's by line; then those of flags, in command-line order
+    (`configs=` before them); then those that have no place. The sort is
+    stable, so problems of one place keep the order they were found in.
+    """
     unique = list(dict.fromkeys(problems))
-    places: dict[str, int] = {}
-    for problem in unique:
-        places.setdefault(_place(problem.where)[0], len(places))
-    return sorted(
-        unique, key=lambda p: (places[_place(p.where)[0]], _place(p.where)[1])
-    )
+    files: dict[str, int] = {}
+    positions: dict[str, int] = {}
+    for index, token in enumerate(argv):
+        positions.setdefault(token.partition("=")[0], index)
+
+    def rank(problem: Problem) -> tuple[int, int, int]:
+        where = problem.where
+        if not where:
+            return (2, 0, 0)
+        if where.startswith("-") or where == "configs=":
+            return (1, positions.get(where, -1), 0)
+        path, line = _place(where)
+        return (0, files.setdefault(path, len(files)), line)
+
+    return sorted(unique, key=rank)
 
 
 def _place(where: str) -> tuple[str, int]:

@@ -7,6 +7,7 @@ from types import ModuleType
 
 import pytest
 
+from spockc import OptunaTunerConfig
 from spockc.runtime import ConfigError, Problem
 from tests.runtime.conftest import Compile
 
@@ -55,6 +56,84 @@ def problems_of(build: Callable[[], object]) -> list[Problem]:
     with pytest.raises(ConfigError) as caught:
         build()
     return list(caught.value.problems)
+
+
+# --- every problem at once, in order ----------------------------------------------
+
+
+def test_unknown_definition_key_does_not_hide_other_definitions_problems(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("hp.yaml", DEFINITIONS)
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.HP, args=["-c", path]))
+
+    unknown = "unknown definition key 'log_scal'; did you mean 'log_scale'? (expected type, bounds, log_scale, step)"
+    assert found == [
+        Problem(f"{path}:2", "HP.lr", unknown),
+        Problem(f"{path}:3", "HP.depth", "lower bound 9 is greater than upper bound 1"),
+        Problem(f"{path}:4", "HP.act", "choices must not be empty"),
+    ]
+
+
+def test_unknown_field_does_not_hide_a_definition_problem(
+    module: ModuleType, write: Write
+) -> None:
+    text = "Model:\n  colr: blue\nHP:\n  depth: {type: int, bounds: [9, 1]}\n"
+    path = write("m.yaml", text)
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Model, module.HP, args=["-c", path])
+    )
+
+    assert found == [
+        Problem(
+            f"{path}:2", "Model.colr", "unknown field of Model; did you mean 'color'?"
+        ),
+        Problem(f"{path}:4", "HP.depth", "lower bound 9 is greater than upper bound 1"),
+    ]
+
+
+def test_definition_given_nowhere_is_left_to_tuner_when_reading_fails(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("m.yaml", "Model:\n  colr: blue\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Model, module.HP, args=["-c", path])
+    )
+
+    assert [problem.key for problem in found] == ["Model.colr"]
+
+
+def test_problems_are_ordered_by_file_and_line_then_by_flag_order(
+    module: ModuleType, write: Write
+) -> None:
+    first = write("a.yaml", "Model:\n  layers: 1\n  colr: blue\n")
+    second = write("b.yaml", "Model:\n  layers: x\n")
+    args = ["--Model.layers", "y", "-c", first, second, "--Bogus.n", "1"]
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Model, args=args))
+
+    assert [(problem.where, problem.key) for problem in found] == [
+        (f"{first}:3", "Model.colr"),
+        (f"{second}:2", "Model.layers"),
+        ("--Model.layers", "Model.layers"),
+        ("--Bogus.n", ""),
+    ]
+
+
+def test_tuner_problems_are_ordered_by_line(module: ModuleType, write: Write) -> None:
+    path = write("t.yaml", "HP:\n  depth: {type: int, bounds: [9, 1]}\n  lr: 0.5\n")
+    builder = module.ConfigArgBuilder(module.HP, args=["-c", path])
+
+    found = problems_of(lambda: builder.tuner(OptunaTunerConfig(direction="maximize")))
+
+    assert [(problem.where, problem.key) for problem in found] == [
+        (f"{path}:2", "HP.depth"),
+        (f"{path}:3", "HP.lr"),
+        (module.__name__.removesuffix("_spock") + ".py", "HP.act"),
+    ]
 
 
 # --- elements of lists, tuples, dicts and nested mappings ---------------------------
