@@ -16,6 +16,8 @@ from spockc.runtime.errors import Problem
 
 HELP_FLAGS = ("-h", "--help")
 CONFIG_FLAGS = ("-c", "--config")
+_OWN_FLAGS = {"config": "--config (or -c)", "help": "--help (or -h)"}
+"""The builder's own long flags, without dashes, as a suggestion spells them."""
 
 
 # Plain classes rather than dataclasses, and difflib imported only for an
@@ -80,6 +82,7 @@ class _Parser:
         self.built = built
         self.index = 0
         self.result = CommandLine()
+        self.seen: set[str] = set()
 
     def parse(self) -> CommandLine:
         while self.index < len(self.argv):
@@ -125,6 +128,19 @@ class _Parser:
                 self.index += 1
             return
 
+        if name in self.seen:
+            # Read as usual to skip its value, then dropped: one value per flag,
+            # as a duplicate key in a file is an error too.
+            count = len(self.result.values)
+            self._read_value(name, inline, optional_value)
+            del self.result.values[count:]
+            message = "flag given more than once; give it once"
+            self.result.problems.append(Problem(f"--{name}", "", message))
+            return
+        self.seen.add(name)
+        self._read_value(name, inline, optional_value)
+
+    def _read_value(self, name: str, inline: str | None, optional_value: bool) -> None:
         if inline is not None:
             self.result.values.append(FlagValue(name, inline))
         elif optional_value and not (
@@ -144,9 +160,11 @@ class _Parser:
         known = [flag for flag in self.flags if flag.split(".", 1)[0] in self.built]
         import difflib
 
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f"; did you mean --{close[0]}?" if close else ""
-        return f"unknown flag{hint}"
+        close = difflib.get_close_matches(name, [*known, *_OWN_FLAGS], n=1)
+        if not close:
+            return "unknown flag"
+        spelled = _OWN_FLAGS.get(close[0], f"--{close[0]}")
+        return f"unknown flag; did you mean {spelled}?"
 
 
 def usage(prog: str) -> str:

@@ -74,7 +74,8 @@ class _Reader:
                 continue
             resolved = os.path.join(os.path.dirname(path), target)
             if not os.path.isfile(resolved):
-                message = f"included file {target!r} not found (resolved to {resolved})"
+                found = _not_a_file(resolved)
+                message = f"included file {target!r} {found} (resolved to {resolved})"
                 self.problems.append(Problem(item.where, "", message))
                 continue
             self.read(resolved, item.where, chain)
@@ -119,11 +120,16 @@ def load_documents(
     reader = _Reader()
     for path, where in paths:
         if not os.path.isfile(path):
-            message = f"config file {path!r} not found"
+            message = f"config file {path!r} {_not_a_file(path)}"
             reader.problems.append(Problem(where, "", message))
             continue
         reader.read(path, where, ())
     return reader.documents, reader.problems
+
+
+def _not_a_file(path: str) -> str:
+    """Say why `path`, which is not a file, cannot be read."""
+    return "is a folder, not a file" if os.path.isdir(path) else "not found"
 
 
 def _shown(real: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -136,6 +137,57 @@ def test_tuner_problems_are_ordered_by_line(module: ModuleType, write: Write) ->
     ]
 
 
+# --- a flag given twice -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--Model.layers", "3", "--Model.layers", "4"],
+        ["--Model.layers=3", "--Model.layers", "4"],
+        ["--Model.shuffle", "--Model.shuffle", "false"],
+    ],
+)
+def test_flag_given_twice_is_an_error_naming_it(
+    module: ModuleType, args: list[str]
+) -> None:
+    flag = args[0].partition("=")[0]
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Model, args=args))
+
+    assert found == [Problem(flag, "", "flag given more than once; give it once")]
+
+
+def test_bare_bool_flag_given_twice_leaves_the_next_flag_alone(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("m.yaml", "Model:\n  colr: blue\n")
+    args = ["--Model.shuffle", "--Model.shuffle", "-c", path]
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Model, args=args))
+
+    assert [(problem.where, problem.key) for problem in found] == [
+        (f"{path}:2", "Model.colr"),
+        ("--Model.shuffle", ""),
+    ]
+
+
+def test_flag_given_twice_on_the_real_command_line_exits_2(
+    module: ModuleType,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["train.py", "--Model.layers", "3", "--Model.layers", "4"]
+    monkeypatch.setattr("sys.argv", argv)
+
+    with pytest.raises(SystemExit) as caught:
+        module.ConfigArgBuilder(module.Model)
+
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "train.py: error: --Model.layers: flag given more than once" in err
+
+
 # --- elements of lists, tuples, dicts and nested mappings ---------------------------
 
 
@@ -215,3 +267,45 @@ def test_wrong_value_in_a_list_of_nested_mappings_names_the_path_written(
 
     message = "expected int, got 'x'"
     assert found == [Problem(f"{path}:4", "Outer.models[1].data.n", message)]
+
+
+# --- the builder's own flags ------------------------------------------------------
+
+
+def test_misspelled_config_flag_suggests_it(module: ModuleType, write: Write) -> None:
+    path = write("m.yaml", "Model:\n  layers: 3\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Model, args=["--confg", path])
+    )
+
+    message = "unknown flag; did you mean --config (or -c)?"
+    assert found == [Problem("--confg", "", message)]
+
+
+def test_folder_given_as_config_file_says_it_is_a_folder(
+    module: ModuleType, tmp_path: Path
+) -> None:
+    folder = str(tmp_path)
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Model, args=["-c", folder])
+    )
+
+    message = f"config file {folder!r} is a folder, not a file"
+    assert found == [Problem("--config", "", message)]
+
+
+def test_folder_included_as_config_file_says_it_is_a_folder(
+    module: ModuleType, write: Write
+) -> None:
+    path = write("m.yaml", "config: [sub]\n")
+    (Path(path).parent / "sub").mkdir()
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Model, args=["-c", path])
+    )
+
+    resolved = str(Path(path).parent / "sub")
+    message = f"included file 'sub' is a folder, not a file (resolved to {resolved})"
+    assert found == [Problem(f"{path}:1", "", message)]

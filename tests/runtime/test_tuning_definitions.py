@@ -266,7 +266,7 @@ def test_step_with_log_scale_is_an_error(hp: ModuleType) -> None:
 def test_step_that_does_not_divide_the_bounds_is_an_error(
     hp: ModuleType, field: str, bounds: str, step: str, message: str
 ) -> None:
-    args = ["--HP.c.bounds", "[0, 1]"]
+    args = [] if field == "c" else ["--HP.c.bounds", "[0, 1]"]  # c needs bounds
     args += [f"--HP.{field}.bounds", bounds, f"--HP.{field}.step", step]
     builder = hp.ConfigArgBuilder(hp.HP, args=args)
 
