@@ -37,10 +37,15 @@ _OPTIONS = [
     "  -c, --config CONFIG [CONFIG ...]",
     "                        config files (.yaml, .yml, .toml, .json), later ones win",
 ]
-_TUNED_NOTE = (
-    "  A tuned field takes a plain value, which fixes it, or its definition in"
-    " parts:\n  --Class.field.type/.bounds/.log_scale/.step for a range,"
-    " --Class.field.type/.choices for a choice."
+# What the builder does with each, as `tuner()` and `sample()` check it.
+_TUNED_NOTE = "\n".join(
+    [
+        "  A tuned field takes its definition, in a config file or in parts:",
+        "  --Class.field.type/.bounds/.log_scale/.step for a range,",
+        "  --Class.field.type/.choices for a choice. A plain value",
+        "  (--Class.field VALUE) replays a saved sample: sample() without tuner()",
+        "  returns it when every tuned field has one; tuner() rejects it.",
+    ]
 )
 
 

@@ -309,3 +309,20 @@ def test_folder_included_as_config_file_says_it_is_a_folder(
     resolved = str(Path(path).parent / "sub")
     message = f"included file 'sub' is a folder, not a file (resolved to {resolved})"
     assert found == [Problem(f"{path}:1", "", message)]
+
+
+# --- the help of a tuning program -------------------------------------------------
+
+
+def test_help_says_what_a_plain_value_of_a_tuned_field_does(
+    module: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        module.ConfigArgBuilder(module.HP, args=["--help"])
+
+    out = " ".join(capsys.readouterr().out.split())
+    assert "takes a plain value, which fixes it" not in out
+    assert (
+        "A plain value (--Class.field VALUE) replays a saved sample: sample() without"
+        " tuner() returns it when every tuned field has one; tuner() rejects it."
+    ) in out
