@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 
 from spockc.compiler import compile_source
+from spockc.runtime import ConfigError, Problem
 
 Compile = Callable[[str], ModuleType]
 
@@ -76,3 +77,10 @@ def write(tmp_path: Path) -> Callable[[str, str], str]:
         return str(path)
 
     return write_file
+
+
+def problems_of(build: Callable[[], object]) -> list[Problem]:
+    """Return the problems of the ConfigError that `build` raises."""
+    with pytest.raises(ConfigError) as caught:
+        build()
+    return list(caught.value.problems)

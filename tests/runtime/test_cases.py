@@ -8,17 +8,10 @@ from types import ModuleType
 
 import pytest
 
-from spockc.runtime import ConfigError, Problem
-from tests.runtime.conftest import Compile
+from spockc.runtime import Problem
+from tests.runtime.conftest import Compile, problems_of
 
 Write = Callable[[str, str], str]
-
-
-def problems_of(build: Callable[[], object]) -> list[Problem]:
-    """Return the problems of the ConfigError that `build` raises."""
-    with pytest.raises(ConfigError) as caught:
-        build()
-    return list(caught.value.problems)
 
 
 # --- C01 yaml-number-literals ---------------------------------------------------------

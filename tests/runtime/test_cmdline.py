@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import ModuleType
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spockc.runtime import ConfigError, Problem
-from tests.runtime.conftest import Compile
+from spockc.runtime import Problem
+from tests.runtime.conftest import Compile, problems_of
 
 SOURCE = '''
 class Act(Enum):
@@ -52,12 +51,6 @@ class Unused:
 @pytest.fixture
 def module(compiled: Compile) -> ModuleType:
     return compiled(SOURCE)
-
-
-def problems_of(build: Callable[[], object]) -> list[Problem]:
-    with pytest.raises(ConfigError) as caught:
-        build()
-    return list(caught.value.problems)
 
 
 def test_unknown_flag_suggests_the_closest(module: ModuleType) -> None:

@@ -9,8 +9,8 @@ from types import ModuleType
 import pytest
 
 from spockc import OptunaTunerConfig
-from spockc.runtime import ConfigError, Problem
-from tests.runtime.conftest import Compile
+from spockc.runtime import Problem
+from tests.runtime.conftest import Compile, problems_of
 
 Write = Callable[[str, str], str]
 
@@ -51,12 +51,6 @@ HP:
 @pytest.fixture
 def module(compiled: Compile) -> ModuleType:
     return compiled(SOURCE)
-
-
-def problems_of(build: Callable[[], object]) -> list[Problem]:
-    with pytest.raises(ConfigError) as caught:
-        build()
-    return list(caught.value.problems)
 
 
 # --- every problem at once, in order ----------------------------------------------

@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from spockc.runtime import ConfigError, Problem
-from tests.runtime.conftest import Compile
+from tests.runtime.conftest import Compile, problems_of
 
 Write = Callable[[str, str], str]
 
@@ -31,12 +31,6 @@ class Data:
 @pytest.fixture
 def module(compiled: Compile) -> ModuleType:
     return compiled(SOURCE)
-
-
-def problems_of(build: Callable[[], object]) -> list[Problem]:
-    with pytest.raises(ConfigError) as caught:
-        build()
-    return list(caught.value.problems)
 
 
 def test_section_value_beats_top_level_key_in_one_file(

@@ -11,7 +11,7 @@ import pytest
 
 from spockc import OptunaTunerConfig
 from spockc.runtime import ConfigError, Problem
-from tests.runtime.conftest import Compile
+from tests.runtime.conftest import Compile, problems_of
 
 Write = Callable[[str, str], str]
 
@@ -49,12 +49,6 @@ class HP:
     solver: ChoiceHyperParameter = ChoiceHyperParameter(type="str", choices=["lbfgs", "saga"])
     units: RangeHyperParameter[int] = RangeHyperParameter(type="int", bounds=[1, 8])
 """
-
-
-def problems_of(build: Callable[[], object]) -> list[Problem]:
-    with pytest.raises(ConfigError) as caught:
-        build()
-    return list(caught.value.problems)
 
 
 def config() -> OptunaTunerConfig:
