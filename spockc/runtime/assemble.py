@@ -577,14 +577,13 @@ class Builder:
         path: str,
     ) -> object:
         owner = name  # how the user named the class the value was given under
+        default = under[plan.name] if under and plan.name in under else plan.default
         if over and plan.name in over:
             value, owner = over[plan.name], path
         elif plan.name in given:
             value = given[plan.name][0]
-        elif under and plan.name in under:
-            value = under[plan.name]
         else:
-            value = plan.default
+            value = default
         if value is MISSING:
             key = f"{name}.{plan.name}"
             if key in self.gathered.failed or self.gathered.quiet_missing:
@@ -595,19 +594,30 @@ class Builder:
             self.problems.append(Problem("", key, message))
             return MISSING
         if plan.has_nested:
-            return self._resolve(value, plan.spec.type, f"{owner}.{plan.name}")
+            path = f"{owner}.{plan.name}"
+            return self._resolve(value, plan.spec.type, path, default)
         if plan.copy is not None:
             return plan.copy(value)
         return value
 
-    def _resolve(self, value: object, spec: TypeSpec, path: str) -> object:
-        """Turn nested references in `value` into instances; `path` names `value`."""
+    def _resolve(
+        self, value: object, spec: TypeSpec, path: str, default: object = MISSING
+    ) -> object:
+        """Turn nested references in `value` into instances; `path` names `value`.
+
+        Fields given inline for a nested instance (`Net: {enc: {depth: 9}}`)
+        change that instance only: the arguments of its `default` instance
+        written in the source (`enc: Layer = Layer(width=64)`) still hold for
+        the fields left out.
+        """
         spec = unwrap(spec)
         if isinstance(value, NestedDefault) and isinstance(spec, NestedOf):
             built = self.instance(spec.name, under=value.kwargs)
         elif isinstance(value, NestedRef):
             over = self._inline(value, path)
-            built = self.instance(value.name, over=over, path=path)
+            kept = default.kwargs if isinstance(default, NestedDefault) else None
+            under = kept if over is not None else None
+            built = self.instance(value.name, under=under, over=over, path=path)
         elif isinstance(value, list) and isinstance(spec, ListOf):
             return [
                 self._resolve(item, spec.item, path + item_step(index))

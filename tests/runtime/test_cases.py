@@ -358,6 +358,82 @@ def test_c06_section_of_nested_class_keeps_each_width(
     assert built.Net.dec == module.Layer(width=32, depth=3)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Net:\n  enc: {depth: 9}\n",
+        "Net:\n  enc:\n    depth: 9\n",
+        '{"Net": {"enc": {"depth": 9}}}\n',
+    ],
+    ids=["yaml-flow", "yaml-block", "json"],
+)
+def test_c06_inline_fields_of_one_instance_keep_its_other_arguments(
+    compiled: Compile, write: Write, text: str
+) -> None:
+    module = compiled(LAYERS)
+    path = write("l.json" if text.startswith("{") else "l.yaml", text)
+
+    built = module.ConfigArgBuilder(module.Net, args=["-c", path]).generate()
+
+    assert built.Net.enc == module.Layer(width=64, depth=9)
+    assert built.Net.dec == module.Layer(width=32, depth=2)
+
+
+def test_c06_inline_flag_for_one_instance_keeps_its_other_arguments(
+    compiled: Compile,
+) -> None:
+    module = compiled(LAYERS)
+
+    args = ["--Net.enc", "{depth: 9}", "--Layer.depth", "4"]
+    built = module.ConfigArgBuilder(module.Net, args=args).generate()
+
+    assert built.Net.enc == module.Layer(width=64, depth=9)
+    assert built.Net.dec == module.Layer(width=32, depth=4)
+
+
+def test_c06_inline_fields_beat_the_section_and_keep_the_arguments(
+    compiled: Compile, write: Write
+) -> None:
+    module = compiled(LAYERS)
+    text = "Layer: {depth: 3}\nNet:\n  dec: {width: 16}\n"
+    path = write("l.yaml", text)
+
+    built = module.ConfigArgBuilder(module.Net, args=["-c", path]).generate()
+
+    assert built.Net.enc == module.Layer(width=64, depth=3)
+    assert built.Net.dec == module.Layer(width=16, depth=3)
+
+
+def test_c06_inline_fields_two_levels_down_keep_the_arguments(
+    compiled: Compile, write: Write
+) -> None:
+    module = compiled(
+        LAYERS
+        + """
+@spock
+class Outer:
+    net: Net = Net(enc=Layer(width=128, depth=5))
+"""
+    )
+    path = write("o.yaml", "Outer:\n  net:\n    enc: {depth: 1}\n")
+
+    built = module.ConfigArgBuilder(module.Outer, args=["-c", path]).generate()
+
+    assert built.Outer.net.enc == module.Layer(width=128, depth=1)
+    assert built.Outer.net.dec == module.Layer(width=32, depth=2)
+
+
+def test_c06_naming_the_class_builds_it_from_its_section(
+    compiled: Compile, write: Write
+) -> None:
+    module = compiled(LAYERS)
+    path = write("l.yaml", "Net: {enc: Layer}\n")
+
+    built = module.ConfigArgBuilder(module.Net, args=["-c", path]).generate()
+
+    assert built.Net.enc == module.Layer(width=8, depth=2)
+
+
 # --- C07 cli-bool-cannot-be-false ----------------------------------------------------------
 
 SHUFFLE = """
