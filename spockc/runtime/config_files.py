@@ -12,7 +12,7 @@ import functools
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from spockc.runtime.decode import RawEntry, RawList, RawMap, RawScalar, RawValue
@@ -309,7 +309,7 @@ def _parse_toml(text: str, path: str, problems: list[Problem]) -> RawValue | Non
     try:
         data = tomllib.loads(text, parse_float=_Number)
     except tomllib.TOMLDecodeError as error:
-        problems.append(Problem(path, "", f"invalid TOML: {error}"))
+        problems.append(_toml_problem(str(error), text, path))
         return None
     lines = _toml_key_lines(text)
     return _NativeTree(path, problems, lambda keys: lines.get(keys)).convert(data, ())
@@ -340,8 +340,11 @@ class _Pairs(list[tuple[str, Any]]):
 
 # Compiled on first use: only TOML and JSON files need them.
 _JSON_STRING = r'"(?:[^"\\]|\\.)*"(\s*:)?'
-_TOML_TABLE = r"\[\s*([^\[\]]+?)\s*\]\s*(#.*)?"
-_TOML_KEY = r"(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*="
+_TOML_KEY_PART = r"\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+"
+_TOML_DOTTED = rf"(?:{_TOML_KEY_PART})(?:\s*\.\s*(?:{_TOML_KEY_PART}))*"
+_TOML_TABLE = rf"\[\s*({_TOML_DOTTED})\s*\]\s*(#.*)?"
+_TOML_KEY = rf"({_TOML_DOTTED})\s*="
+_TOML_ERROR_PLACE = r" \(at line (\d+), column \d+\)$"
 
 
 def _json_key_lines(text: str) -> list[int]:
@@ -356,26 +359,76 @@ def _json_key_lines(text: str) -> list[int]:
     return lines
 
 
-def _toml_key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Return the line of each `[table]` and of each plain `key =` in it.
+def _toml_keys(text: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """Yield the line and whole key of each `[table]` and each `key =` in it.
 
-    A line-by-line approximation: dotted keys and keys inside inline tables get
-    the line of the nearest enclosing key instead.
+    A line-by-line approximation: keys inside inline tables and multi-line
+    strings are not seen, nor the keys of arrays of tables (`[[...]]`).
     """
     table_pattern, key_pattern = re.compile(_TOML_TABLE), re.compile(_TOML_KEY)
-    lines: dict[tuple[str, ...], int] = {}
-    table: tuple[str, ...] = ()
+    table: tuple[str, ...] | None = ()
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         header = table_pattern.fullmatch(stripped)
         if header:
-            table = tuple(part.strip().strip("\"'") for part in header[1].split("."))
-            lines.setdefault(table, number)
-            continue
-        key = key_pattern.match(stripped)
-        if key:
-            lines.setdefault((*table, key[1].strip("\"'")), number)
+            table = _toml_key_parts(header[1])
+            yield number, table
+        elif stripped.startswith("[["):
+            table = None
+        elif table is not None and (key := key_pattern.match(stripped)):
+            yield number, (*table, *_toml_key_parts(key[1]))
+
+
+def _toml_key_parts(dotted: str) -> tuple[str, ...]:
+    return tuple(part.strip("\"'") for part in re.findall(_TOML_KEY_PART, dotted))
+
+
+def _toml_key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Return the first line of each key, and of the tables a dotted key opens."""
+    lines: dict[tuple[str, ...], int] = {}
+    for number, keys in _toml_keys(text):
+        for end in range(1, len(keys) + 1):
+            lines.setdefault(keys[:end], number)
     return lines
+
+
+def _toml_problem(message: str, text: str, path: str) -> Problem:
+    """Return the problem of a file that tomllib rejects with `message`."""
+    place = re.search(_TOML_ERROR_PLACE, message)
+    if place is None:
+        return Problem(path, "", f"invalid TOML: {message}")
+    line, detail = int(place[1]), message[: place.start()]
+
+    keys = next((k for number, k in _toml_keys(text) if number == line), None)
+    conflict = None if keys is None else _toml_conflict(detail, keys, text, line)
+    return Problem(f"{path}:{line}", "", conflict or f"invalid TOML: {detail}")
+
+
+def _toml_conflict(
+    detail: str, keys: tuple[str, ...], text: str, line: int
+) -> str | None:
+    """Name the key that tomllib's `detail` of line `line` is about, if it is one.
+
+    tomllib says where but not which key; a key or table given twice is
+    reported as YAML and JSON duplicates are, with the line of the first.
+    """
+    inline = re.fullmatch(r"Duplicate inline table key '(.*)'", detail)
+    if inline is not None:
+        return f"duplicate key {'.'.join((*keys, inline[1]))!r}"
+    if not detail.startswith(("Cannot overwrite", "Cannot declare")):
+        return None
+
+    before = _toml_key_lines("\n".join(text.splitlines()[: line - 1]))
+    dotted = ".".join(keys)
+    if keys in before:
+        return f"duplicate key {dotted!r} (first set at line {before[keys]})"
+    # Otherwise the longest part of the key that is set already holds a value.
+    ends = range(len(keys) - 1, 0, -1)
+    value = next((keys[:end] for end in ends if keys[:end] in before), None)
+    if value is None:
+        return None
+    held = ".".join(value)
+    return f"{dotted!r} cannot be set: {held!r} holds a value (line {before[value]})"
 
 
 class _NativeTree:

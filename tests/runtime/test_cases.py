@@ -215,6 +215,56 @@ def test_c03_duplicate_json_key_is_an_error(compiled: Compile, write: Write) -> 
     assert found == [Problem(f"{path}:4", "", message)]
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            "[Train]\nlr = 0.1\nepochs = 2\nlr = 0.2\n",
+            4,
+            "duplicate key 'Train.lr' (first set at line 2)",
+        ),
+        (
+            "[Train]\nlr = 0.1\n\n[Train]\nepochs = 2\n",
+            4,
+            "duplicate key 'Train' (first set at line 1)",
+        ),
+        (
+            "Train.lr = 0.1\nTrain.lr = 0.2\n",
+            2,
+            "duplicate key 'Train.lr' (first set at line 1)",
+        ),
+        (
+            "[Train]\nlr = 0.1\nlr.x = 2\n",
+            3,
+            "'Train.lr.x' cannot be set: 'Train.lr' holds a value (line 2)",
+        ),
+    ],
+    ids=["key", "section", "dotted-key", "key-under-a-value"],
+)
+def test_c03_duplicate_toml_key_names_both_lines(
+    compiled: Compile, write: Write, text: str, line: int, message: str
+) -> None:
+    module = compiled(TRAIN)
+    path = write("train.toml", text)
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.Train, args=["-c", path])
+    )
+
+    assert found == [Problem(f"{path}:{line}", "", message)]
+
+
+def test_c03_duplicate_key_of_an_inline_toml_table_is_named(
+    compiled: Compile, write: Write
+) -> None:
+    module = compiled("@spock\nclass Data:\n    w: Dict[str, int] = {}\n")
+    path = write("data.toml", "[Data]\nw = {a = 1, a = 2}\n")
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Data, args=["-c", path]))
+
+    assert found == [Problem(f"{path}:2", "", "duplicate key 'Data.w.a'")]
+
+
 # --- C04 yaml-anchor-alias-leak ----------------------------------------------------------
 
 NET = """
