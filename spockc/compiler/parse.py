@@ -36,6 +36,7 @@ _DECORATORS: dict[str, Literal["fixed", "tuner"]] = {
     **{f"{module}.spockTuner": "tuner" for module in DECORATOR_MODULES},
 }
 _ENUM_BASES = {"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"}
+_TYPE_CHECKING = {"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"}
 _ENTRY = re.compile(r"^(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
 _CLASS_NAME = re.compile(r"class\s+(?=\w)")
 
@@ -146,7 +147,12 @@ class _ModuleReader:
         )
 
     def _read_imports(self, statement: ast.stmt) -> None:
-        if isinstance(statement, ast.Import):
+        if isinstance(statement, ast.If) and self._is_type_checking(statement.test):
+            # Names imported for type checkers only are types all the same: the
+            # generated module imports what it needs at run time itself.
+            for inner in statement.body:
+                self._read_imports(inner)
+        elif isinstance(statement, ast.Import):
             for alias in statement.names:
                 if alias.asname is not None:
                     self.module_aliases.append((alias.asname, alias.name))
@@ -162,6 +168,14 @@ class _ModuleReader:
                 self.imports.append(
                     ir.ImportedName(local, module, alias.name, self.pos(alias))
                 )
+
+    def _is_type_checking(self, test: ast.expr) -> bool:
+        """Tell whether `test` is `TYPE_CHECKING` from `typing`, as imported so far."""
+        dotted = _dotted(test)
+        if dotted is None:
+            return False
+        imported = _imports_only(tuple(self.imports), tuple(self.module_aliases))
+        return imported.qualify(dotted) in _TYPE_CHECKING
 
     def _is_enum(self, node: ast.ClassDef) -> bool:
         for base in node.bases:

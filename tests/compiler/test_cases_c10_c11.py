@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from pathlib import Path
 
 from spockc.compiler import compile_source
 
@@ -108,3 +109,52 @@ def test_c11_typo_in_string_annotation_names_file_line_and_field() -> None:
     assert (found.path, found.line, found.code) == ("models.py", 6, "SPK101")
     assert found.message == "Outer.inner: unknown type name 'Innr' in string annotation"
     assert found.hint == "did you mean 'Inner'?"
+
+
+def test_c11_names_imported_for_type_checkers_only_are_types(tmp_path: Path) -> None:
+    (tmp_path / "parts.py").write_text(
+        "from enum import Enum\nfrom spockc import spock\n\n"
+        "class Color(Enum):\n    red = 'red'\n\n"
+        "@spock\nclass Inner:\n    depth: int = 2\n"
+    )
+    source = textwrap.dedent(
+        """\
+        from __future__ import annotations
+        import typing
+        from typing import TYPE_CHECKING, Optional
+        from spockc import spock
+        if TYPE_CHECKING:
+            from parts import Inner
+        if typing.TYPE_CHECKING:
+            from parts import Color
+
+        @spock
+        class Outer:
+            inner: Optional[Inner] = None
+            color: "Color" = Color.red
+        """
+    )
+
+    namespace = compile_source(source, str(tmp_path / "models.py")).namespace
+
+    assert class_fields(namespace, "Outer") == ["inner: Inner | None", "color: Color"]
+    assert "from parts import Color\n" in namespace
+
+
+def test_c11_imports_in_another_if_block_are_not_read() -> None:
+    source = textwrap.dedent(
+        """\
+        from spockc import spock
+        DEBUG = False
+        if DEBUG:
+            from parts import Inner
+
+        @spock
+        class Outer:
+            inner: Inner
+        """
+    )
+
+    assert [(d.code, d.line) for d in diagnostics_of(source, "models.py")] == [
+        ("SPK101", 8)
+    ]
