@@ -138,6 +138,52 @@ def test_no_path_and_no_configured_sources_is_an_error(
     assert "[tool.spockc]" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            "[tool.spockc\n",
+            "pyproject.toml:1:13: error: invalid TOML: Expected ']' at the end of a table declaration",
+        ),
+        (
+            "[project]\nname = \n",
+            "pyproject.toml:2:8: error: invalid TOML: Invalid value",
+        ),
+        (
+            '[tool.spockc]\nsources = "conf"\n',
+            "pyproject.toml:2: error: [tool.spockc] sources must be a list of paths, "
+            "such as [\"myproj\"]; got 'conf'",
+        ),
+        (
+            '[project]\nname = "x"\n\n[tool.spockc]\nsource = ["conf"]\n',
+            "pyproject.toml:4: error: unknown key 'source' in [tool.spockc]; "
+            "the key is 'sources'",
+        ),
+        (
+            "[tool]\nspockc = 3\n",
+            "pyproject.toml:2: error: [tool.spockc] must be a table, "
+            'such as sources = ["myproj"]',
+        ),
+    ],
+    ids=[
+        "unclosed-table",
+        "bad-value",
+        "sources-not-a-list",
+        "misspelled",
+        "not-a-table",
+    ],
+)
+def test_unusable_pyproject_settings_are_an_error_naming_the_line(
+    project: Path, capsys: pytest.CaptureFixture[str], text: str, error: str
+) -> None:
+    (project / "pyproject.toml").write_text(text)
+
+    assert main(["compile"]) == 2
+
+    assert capsys.readouterr().err == error + "\n"
+    assert not (project / "conf" / "train_spock.py").exists()
+
+
 def test_out_dir_mirrors_the_source_path(project: Path) -> None:
     assert main(["compile", "conf/train.py", "--out-dir", "gen"]) == 0
     namespace = (project / "gen" / "conf" / "train_spock.py").read_text()
