@@ -13,6 +13,7 @@ import gc
 import importlib
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -80,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"spockc: no @spock or @spockTuner classes in {names}", file=sys.stderr)
     if args.check or args.diff:
         stale = _print_diffs(outputs)
+        if stale and args.check:
+            _say_how_to_update(stale, argv)
         if failed:
             return 2
         return 1 if stale and args.check else 0
@@ -347,23 +350,41 @@ def _current(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def _print_diffs(outputs: list[_Output]) -> bool:
-    """Print a unified diff for every file that would change; return whether any would."""
-    stale = False
+def _print_diffs(outputs: list[_Output]) -> list[str]:
+    """Print a unified diff for every file that would change; return their names."""
+    stale: list[str] = []
     for output in outputs:
         current = _current(output.path)
         if current == output.text or (
             output.text is None and not _is_generated(output.path)
         ):
             continue
-        stale = True
         name = output.path.as_posix()
+        state = (
+            "missing"
+            if current is None
+            else "orphaned"
+            if output.text is None
+            else "out of date"
+        )
+        stale.append(f"{name} ({state})")
         before = (current or "").splitlines(keepends=True)
         after = (output.text or "").splitlines(keepends=True)
         old = f"a/{name}" if current is not None else "/dev/null"
         new = f"b/{name}" if output.text is not None else "/dev/null"
         sys.stdout.writelines(difflib.unified_diff(before, after, old, new))
     return stale
+
+
+def _say_how_to_update(stale: list[str], argv: Sequence[str] | None) -> None:
+    """Tell, on stderr, which generated files --check found stale and the fix."""
+    given = list(sys.argv[1:] if argv is None else argv)
+    command = shlex.join(["spockc", *(arg for arg in given if arg != "--check")])
+    files = "".join(f"\n  {name}" for name in stale)
+    print(
+        f"spockc: generated files do not match their sources:{files}", file=sys.stderr
+    )
+    print(f"  run `{command}` to update them", file=sys.stderr)
 
 
 def _write(outputs: list[_Output]) -> None:

@@ -57,6 +57,26 @@ def test_check_reports_missing_files_with_a_diff_and_exit_1(
     assert not (project / "conf" / "train_spock.py").exists()
 
 
+def test_check_names_the_stale_files_and_the_command_that_updates_them(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["compile", "conf"])
+    (project / "conf" / "train.py").write_text(
+        TUNED.replace("x: int = 1", "x: int = 2")
+    )
+    (project / "conf" / "train_spock_sampler.py").unlink()
+    capsys.readouterr()
+
+    assert main(["compile", "conf", "--check"]) == 1
+
+    assert capsys.readouterr().err == (
+        "spockc: generated files do not match their sources:\n"
+        "  conf/train_spock.py (out of date)\n"
+        "  conf/train_spock_sampler.py (missing)\n"
+        "  run `spockc compile conf` to update them\n"
+    )
+
+
 def test_check_passes_after_compile(project: Path) -> None:
     main(["compile", "conf"])
     assert main(["compile", "--check", "conf"]) == 0
