@@ -37,14 +37,25 @@ class _Reader:
     def __init__(self) -> None:
         self.documents: list[RawMap] = []
         self.problems: list[Problem] = []
+        self.seen: set[str] = set()
+        """The real paths of the files read (or being read) so far."""
 
-    def read(self, path: str, where: str, chain: tuple[str, ...]) -> None:
-        """Read `path`: its includes first, then the file itself."""
+    def read(self, path: str, where: str, chain: tuple[str, ...] = ()) -> None:
+        """Read `path`: its includes first, then the file itself.
+
+        An included file is read once, where it is first reached: a base that
+        two files include comes before both, so it never beats a file that
+        includes it. A file given to the builder (`chain` empty) is read where
+        it is given, as the user ordered.
+        """
         real = os.path.realpath(path)
         if real in chain:
             cycle = " -> ".join([*(_shown(link) for link in chain), path])
             self.problems.append(Problem(where, "", f"include cycle: {cycle}"))
             return
+        if chain and real in self.seen:
+            return
+        self.seen.add(real)
 
         document = self._parse(path, where)
         if document is None:
@@ -115,7 +126,8 @@ def load_documents(
     """Read each `(path, where_given)` with its includes, lowest precedence first.
 
     A later include beats an earlier one and a file beats its includes; a file
-    reached twice through different branches is read twice, a cycle is an error.
+    included twice is read once, where it is first reached, and a cycle is an
+    error.
     """
     reader = _Reader()
     for path, where in paths:
@@ -123,7 +135,7 @@ def load_documents(
             message = f"config file {path!r} {_not_a_file(path)}"
             reader.problems.append(Problem(where, "", message))
             continue
-        reader.read(path, where, ())
+        reader.read(path, where)
     return reader.documents, reader.problems
 
 

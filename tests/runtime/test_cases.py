@@ -880,6 +880,61 @@ def test_c14_diamond_include_is_not_a_cycle(compiled: Compile, write: Write) -> 
     assert built.Data.batch == 5
 
 
+def test_c14_base_included_twice_never_beats_a_file_that_includes_it(
+    compiled: Compile, write: Write
+) -> None:
+    module = compiled(DATA)
+    write("common.yaml", "Data: {batch: 1}\nTrain: {epochs: 1}\n")
+    write("a.yaml", "config: [common.yaml]\nData: {batch: 2}\n")
+    write("b.yaml", "config: [common.yaml]\nTrain: {epochs: 5}\n")
+    top = write("top.yaml", "config: [a.yaml, b.yaml]\n")
+
+    built = module.ConfigArgBuilder(
+        module.Data, module.Train, args=["-c", top]
+    ).generate()
+
+    assert (built.Data.batch, built.Train.epochs) == (2, 5)
+
+
+def test_c14_file_given_after_a_file_including_it_beats_that_file(
+    compiled: Compile, write: Write
+) -> None:
+    module = compiled(DATA)
+    common = write("common.yaml", "Data: {batch: 1}\n")
+    a = write("a.yaml", "config: [common.yaml]\nData: {batch: 2}\n")
+
+    built = module.ConfigArgBuilder(module.Data, args=["-c", a, common]).generate()
+
+    assert built.Data.batch == 1
+
+
+def test_c14_file_given_before_a_file_including_it_is_not_read_again(
+    compiled: Compile, write: Write
+) -> None:
+    module = compiled(DATA)
+    common = write("common.yaml", "Data: {batch: 1}\nTrain: {epochs: 1}\n")
+    a = write("a.yaml", "config: [common.yaml]\nData: {batch: 2}\n")
+    b = write("b.yaml", "Train: {epochs: 3}\n")
+
+    args = ["-c", common, b, a]
+    built = module.ConfigArgBuilder(module.Data, module.Train, args=args).generate()
+
+    assert (built.Data.batch, built.Train.epochs) == (2, 3)
+
+
+def test_c14_problems_of_a_file_included_twice_are_reported_once(
+    compiled: Compile, write: Write
+) -> None:
+    module = compiled(DATA)
+    write("common.yaml", "Data: {batch: x}\n")
+    write("a.yaml", "config: [common.yaml]\n")
+    top = write("top.yaml", "config: [a.yaml, common.yaml]\n")
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Data, args=["-c", top]))
+
+    assert [problem.key for problem in found] == ["Data.batch"]
+
+
 def test_c14_include_cycle_is_an_error_listing_the_chain(
     compiled: Compile, write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
