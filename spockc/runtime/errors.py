@@ -27,7 +27,9 @@ class Problem(Frozen):
         assign(self, where, key, message)
 
     def __str__(self) -> str:
-        parts = [part for part in (self.where, self.key) if part]
+        # A flag names its key already: `--Train.lr: expected float, got 'x'`.
+        key = "" if self.where == f"--{self.key}" else self.key
+        parts = [part for part in (self.where, key) if part]
         return ": ".join([*parts, self.message])
 
 

@@ -18,6 +18,7 @@ from spockc.runtime.decode import (
     RawScalar,
     RawValue,
     decode,
+    item_step,
 )
 from spockc.runtime.definitions import Choices, Definitions, FloatRange, IntRange
 from spockc.runtime.errors import Problem
@@ -97,6 +98,14 @@ def build_definitions(
     return Definitions(by_name), problems
 
 
+def _decode_part(raw: RawValue, spec: Scalar, path: str) -> object:
+    """Decode one part of a definition; an error names it (`Class.field.step`)."""
+    try:
+        return decode(raw, spec)
+    except DecodeError as error:
+        raise error.inside(path) from None
+
+
 def _range(spec: RangeSpec, parts: DefinitionParts) -> FloatRange | IntRange:
     default = spec.default
     kind = _range_type(spec, parts)
@@ -109,11 +118,11 @@ def _range(spec: RangeSpec, parts: DefinitionParts) -> FloatRange | IntRange:
     else:
         raise _Invalid(parts.where, "no bounds; give bounds: [low, high]", "bounds")
     if "log_scale" in parts.parts:
-        log = bool(decode(parts.parts["log_scale"], BOOL))
+        log = bool(_decode_part(parts.parts["log_scale"], BOOL, ".log_scale"))
     else:
         log = default.log_scale if default is not None else False
     if "step" in parts.parts:
-        step = decode(parts.parts["step"], number)
+        step = _decode_part(parts.parts["step"], number, ".step")
     else:
         step = default.step if default is not None else None
 
@@ -199,7 +208,10 @@ def _decode_bounds(raw: RawValue, number: Scalar) -> tuple[float, float]:
     if not isinstance(raw, RawList) or len(raw.items) != 2:
         count = f"{len(raw.items)} values" if isinstance(raw, RawList) else "one value"
         raise _Invalid(raw.where, f"bounds needs two values [low, high], got {count}")
-    low, high = (decode(item, number) for item in raw.items)
+    low, high = (
+        _decode_part(item, number, f".bounds{item_step(index)}")
+        for index, item in enumerate(raw.items)
+    )
     assert isinstance(low, int | float) and isinstance(high, int | float)
     return low, high
 
@@ -224,7 +236,10 @@ def _choices(spec: ChoiceSpec, parts: DefinitionParts) -> Choices:
         raw = parts.parts["choices"]
         if not isinstance(raw, RawList):
             raise _Invalid(raw.where, "choices must be a list")
-        values = tuple(decode(item, scalar) for item in raw.items)
+        values = tuple(
+            _decode_part(item, scalar, f".choices{item_step(index)}")
+            for index, item in enumerate(raw.items)
+        )
         where = raw.where
     elif default is not None and default.choices is not None:
         values = default.choices

@@ -150,7 +150,7 @@ def test_errors_from_sys_argv_print_usage_and_exit_2(
     err = capsys.readouterr().err
     assert caught.value.code == 2
     assert err.splitlines()[0].startswith("usage: train.py [-h] [-c CONFIG")
-    assert "train.py: error: --Train.epochs: Train.epochs: expected int, got 'x'" in err
+    assert "train.py: error: --Train.epochs: expected int, got 'x'" in err
 
 
 def test_help_prints_a_table_per_class_and_exits_0(

@@ -35,7 +35,7 @@ def test_quickstart_bad_flag_exits_2_with_usage() -> None:
 
     assert done.returncode == 2
     assert done.stderr.startswith("usage: train.py")
-    assert "--Train.epochs: Train.epochs: expected int, got 'three'" in done.stderr
+    assert "--Train.epochs: expected int, got 'three'" in done.stderr
 
 
 def test_building_without_files_imports_no_yaml_optuna_or_argparse() -> None:

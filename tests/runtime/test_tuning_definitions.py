@@ -128,6 +128,45 @@ def test_all_definition_problems_are_reported_together(
     assert [p.key for p in found] == ["Enc.lr", "Dec.lr", "Dec.units"]
 
 
+@pytest.mark.parametrize(
+    ("definition", "key", "message"),
+    [
+        (
+            "{type: float, bounds: [0.1, 1], log_scale: maybe}",
+            "Enc.lr.log_scale",
+            "expected bool (true/false, yes/no, on/off, 1/0), got 'maybe'",
+        ),
+        (
+            "{type: float, bounds: [0.1, 1], step: abc}",
+            "Enc.lr.step",
+            "expected float, got 'abc'",
+        ),
+        ("{type: int, bounds: [1, x]}", "Enc.lr.bounds[1]", "expected int, got 'x'"),
+    ],
+    ids=["log_scale", "step", "bound"],
+)
+def test_value_of_a_definition_part_that_does_not_decode_names_the_part(
+    c15: ModuleType, write: Write, definition: str, key: str, message: str
+) -> None:
+    path = write("tune.yaml", f"Enc:\n  lr: {definition}\n")
+    builder = c15.ConfigArgBuilder(c15.Enc, args=["-c", path])
+
+    found = problems_of(lambda: builder.tuner(config()))
+
+    assert found == [Problem(f"{path}:2", key, message)]
+
+
+def test_choice_that_does_not_decode_names_its_index(compiled: Compile) -> None:
+    module = compiled("@spockTuner\nclass HP:\n    act: ChoiceHyperParameter\n")
+    args = ["--HP.act.type", "int", "--HP.act.choices", "[1, two]"]
+    builder = module.ConfigArgBuilder(module.HP, args=args)
+
+    found = problems_of(lambda: builder.tuner(config()))
+
+    message = "expected int, got 'two'"
+    assert found == [Problem("--HP.act.choices", "HP.act.choices[1]", message)]
+
+
 def test_missing_bounds_say_how_to_give_them(c15: ModuleType) -> None:
     builder = c15.ConfigArgBuilder(c15.Enc, args=["--Enc.lr.type", "float"])
 
