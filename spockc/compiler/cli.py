@@ -223,6 +223,10 @@ def _compile_all(
             print(f"{path}: error: no such file or directory", file=sys.stderr)
             failed = True
             continue
+        if not path.is_dir() and path.suffix != ".py":
+            print(f"{path}: error: not a Python source (.py) file", file=sys.stderr)
+            failed = True
+            continue
         sources = _walk(path) if path.is_dir() else [path]
         for source in sources:
             try:

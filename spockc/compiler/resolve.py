@@ -8,6 +8,7 @@ Annotations resolve to `ir.ResolvedType`, or to the hyper-parameter markers.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -24,6 +25,9 @@ FindModule = Callable[[ir.SourceModule, str], "ir.SourceModule | None"]
 _TYPING = ("typing", "typing_extensions")
 _SCALARS = ("bool", "int", "float", "str")
 _TYPING_GENERICS = ("Optional", "Union", "List", "Tuple", "Dict")
+_SUPPORTED = (
+    "use bool, int, float, str, list, tuple, dict, Optional, an Enum or a config class"
+)
 _MARKERS = {
     **{f"{module}.RangeHyperParameter": "range" for module in DECORATOR_MODULES},
     **{f"{module}.ChoiceHyperParameter": "choice" for module in DECORATOR_MODULES},
@@ -265,7 +269,7 @@ class TypeResolver:
         hint = "decorate it with @spock"
         if symbol.via is not None:
             message = f"`{expr.name}` from `{symbol.via}` is neither a config class nor an Enum"
-            hint = "use bool, int, float, str, list, tuple, dict, Optional, an Enum or a config class"
+            hint = _SUPPORTED
         self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, hint)
         return None
 
@@ -281,13 +285,17 @@ class TypeResolver:
             return
         if qualified != expr.name:
             message = f"`{expr.name}` ({qualified}) is not a supported type"
-            hint = "use bool, int, float, str, list, tuple, dict, Optional, an Enum or a config class"
+            hint = _SUPPORTED
             self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, hint)
             return
         unreadable = self.module.unreadable_class(expr.name)
         if unreadable is not None:
             message, hint = explain_unreadable(unreadable)
             self.error(expr.pos, codes.UNKNOWN_TYPE, message, hint)
+            return
+        if hasattr(builtins, expr.name):  # `complex`, `bytes`, `set`: known, not ours
+            message = f"`{expr.name}` is not a supported type"
+            self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, _SUPPORTED)
             return
         place = " in string annotation" if in_string else ""
         message = f"unknown type name '{expr.name}'{place}"

@@ -203,7 +203,9 @@ def _diagnose_syntax_error(
         col = lines[line - 1].index("\0") + 1
 
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-    message = f"invalid syntax: {detail}"
+    message = (
+        "invalid syntax" if detail == "invalid syntax" else f"invalid syntax: {detail}"
+    )
     hint = "the file must be valid Python"
     return Diagnostic(path, line, col, SYNTAX_ERROR, message, hint, source_line)
 

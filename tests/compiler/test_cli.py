@@ -144,6 +144,18 @@ def test_check_with_source_errors_exits_2(project: Path) -> None:
     assert main(["compile", "--check", "conf"]) == 2
 
 
+def test_a_file_that_is_not_python_is_an_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "conf" / "base.yaml").write_text("Train: {x: 1}\n")
+
+    assert main(["compile", "conf/base.yaml"]) == 2
+
+    assert capsys.readouterr().err == (
+        "conf/base.yaml: error: not a Python source (.py) file\n"
+    )
+
+
 def test_no_path_reads_sources_from_pyproject(project: Path) -> None:
     (project / "pyproject.toml").write_text('[tool.spockc]\nsources = ["conf"]\n')
     assert main(["compile"]) == 0

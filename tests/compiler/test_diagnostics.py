@@ -27,6 +27,26 @@ def test_missing_value_is_reported_on_its_own_line() -> None:
     assert errors_of("a = 1\nx: int = \nb = 2\n") == [("SPK001", 2, 10)]
 
 
+def test_plain_invalid_syntax_is_said_once() -> None:
+    [found] = diagnostics_of("a = 1\nx: int = \nb = 2\n")
+    assert found.message == "invalid syntax"
+
+
+def test_builtin_type_that_is_not_supported_says_so() -> None:
+    source = HEADER + "@spock\nclass A:\n    w: complex = 1\n    b: 'bytes' = b''\n"
+
+    found = diagnostics_of(source)
+
+    assert [(d.code, d.line, d.col) for d in found] == [
+        ("SPK102", 4, 8),
+        ("SPK102", 5, 8),
+    ]
+    assert [d.message for d in found] == [
+        "A.w: `complex` is not a supported type",
+        "A.b: `bytes` is not a supported type",
+    ]
+
+
 def test_unknown_type_suggests_the_closest_name() -> None:
     [found] = diagnostics_of(HEADER + "@spock\nclass A:\n    x: Innt\n")
     assert (found.code, found.line, found.col) == ("SPK101", 4, 8)
