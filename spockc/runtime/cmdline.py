@@ -160,7 +160,18 @@ class _Parser:
         known = [flag for flag in self.flags if flag.split(".", 1)[0] in self.built]
         import difflib
 
-        close = difflib.get_close_matches(name, [*known, *_OWN_FLAGS], n=1)
+        if klass in self.built:
+            # Fields of a class share its name: compare what follows it only, or
+            # every field of the class would look close.
+            fields = {
+                flag.split(".", 1)[1]: flag
+                for flag in known
+                if flag.startswith(f"{klass}.")
+            }
+            close = difflib.get_close_matches(name.split(".", 1)[-1], fields, n=1)
+            close = [fields[found] for found in close]
+        else:
+            close = difflib.get_close_matches(name, [*known, *_OWN_FLAGS], n=1)
         if not close:
             return "unknown flag"
         spelled = _OWN_FLAGS.get(close[0], f"--{close[0]}")

@@ -62,6 +62,27 @@ def test_unknown_flag_suggests_the_closest(module: ModuleType) -> None:
     assert Problem("--Train.epoch", "", message) in found
 
 
+def test_unknown_field_flag_suggests_nothing_when_no_field_is_close(
+    module: ModuleType,
+) -> None:
+    args = ["--Train.epochs", "1", "--Train.dropout", "0.1"]
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Train, args=args))
+
+    assert found == [Problem("--Train.dropout", "", "unknown flag")]
+
+
+def test_flag_of_a_misspelled_class_suggests_the_closest_flag(
+    module: ModuleType,
+) -> None:
+    args = ["--Train.epochs", "1", "--Trian.epochs", "2"]
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Train, args=args))
+
+    message = "unknown flag; did you mean --Train.epochs?"
+    assert found == [Problem("--Trian.epochs", "", message)]
+
+
 def test_flag_of_a_class_not_given_says_so(module: ModuleType) -> None:
     args = ["--Train.epochs", "1", "--Unused.x", "2"]
 
