@@ -200,9 +200,10 @@ def _steps_fit(
     if span % step == 0:
         return True
 
-    last = low + span // step * step
+    below = low + span // step * step
     whole = all(isinstance(n, int) for n in (*definition.bounds, definition.step))
-    shown = int(last) if whole else float(last)
+    ends = [end for end in (below, below + step) if end > low]
+    shown = " or ".join(str(int(end) if whole else float(end)) for end in ends)
     message = f"bounds [{low}, {high}] are not a whole number of steps of {step} apart"
     hint = f"make the upper bound {shown}"
     report(kw["bounds"].value.pos, codes.STEPS_DO_NOT_FIT, message, hint)

@@ -176,8 +176,11 @@ def _check_whole_steps(low: float, high: float, step: float, where: str) -> None
     span = Decimal(str(high)) - Decimal(str(low))
     if span % Decimal(str(step)) == 0:
         return
-    last = span // Decimal(str(step)) * Decimal(str(step)) + Decimal(str(low))
-    shown = int(last) if isinstance(step, int) else float(last)
+    below = span // Decimal(str(step)) * Decimal(str(step)) + Decimal(str(low))
+    ends = [end for end in (below, below + Decimal(str(step))) if end > low]
+    shown = " or ".join(
+        str(int(end) if isinstance(step, int) else float(end)) for end in ends
+    )
     message = f"bounds [{low}, {high}] are not a whole number of steps of {step} apart; make the upper bound {shown}"
     raise _Invalid(where, message)
 

@@ -161,7 +161,7 @@ def test_int_bounds_not_a_whole_number_of_steps_apart_are_rejected() -> None:
         found.message
         == "H.n: bounds [1, 10] are not a whole number of steps of 2 apart"
     )
-    assert found.hint == "make the upper bound 9"
+    assert found.hint == "make the upper bound 9 or 11"
 
 
 def test_float_steps_are_counted_on_the_written_decimals() -> None:
@@ -169,7 +169,14 @@ def test_float_steps_are_counted_on_the_written_decimals() -> None:
     misses = "    b: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0.0, 1.0], step=0.3)\n"
     [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + fits + misses)
     assert (found.code, found.line) == ("SPK114", 5)
-    assert found.hint == "make the upper bound 0.9"
+    assert found.hint == "make the upper bound 0.9 or 1.2"
+
+
+def test_step_wider_than_the_bounds_suggests_only_a_wider_upper_bound() -> None:
+    field = "    n: RangeHyperParameter[int] = RangeHyperParameter(bounds=[-5, 0], step=7)\n"
+    [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + field)
+    assert found.code == "SPK114"
+    assert found.hint == "make the upper bound 2"
 
 
 def test_repeated_choices_are_reported_at_each_repeat() -> None:

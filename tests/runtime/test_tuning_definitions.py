@@ -286,13 +286,19 @@ def test_step_with_log_scale_is_an_error(hp: ModuleType) -> None:
             "units",
             "[1, 10]",
             "4",
-            "bounds [1, 10] are not a whole number of steps of 4 apart; make the upper bound 9",
+            "bounds [1, 10] are not a whole number of steps of 4 apart; make the upper bound 9 or 13",
+        ),
+        (
+            "units",
+            "[-5, 0]",
+            "7",
+            "bounds [-5, 0] are not a whole number of steps of 7 apart; make the upper bound 2",
         ),
         (
             "c",
             "[0, 1]",
             "0.3",
-            "bounds [0.0, 1.0] are not a whole number of steps of 0.3 apart; make the upper bound 0.9",
+            "bounds [0.0, 1.0] are not a whole number of steps of 0.3 apart; make the upper bound 0.9 or 1.2",
         ),
     ],
 )
