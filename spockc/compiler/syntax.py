@@ -51,9 +51,12 @@ def read_syntax(text: str, path: str) -> SyntaxTree:
     if lines and not lines[-1]:
         lines = lines[:-1]
 
+    if "\0" in text:
+        raise CompileError([_null_byte(path, lines)])
+
     try:
         return SyntaxTree(lines, _parse(text), ())
-    except (SyntaxError, ValueError) as error:  # ValueError: a null byte, on 3.11
+    except (SyntaxError, ValueError) as error:
         module, unreadable = _parse_newer(text, path, lines, error)
         return SyntaxTree(lines, module, unreadable)
 
@@ -186,6 +189,15 @@ def _describe(
     return Unreadable(kind, "", (), error_pos, error_pos, message)
 
 
+def _null_byte(path: str, lines: tuple[str, ...]) -> Diagnostic:
+    """Return the error of a null byte, which no Python reads (nor says where)."""
+    line = next(n for n, text in enumerate(lines, 1) if "\0" in text)
+    col = lines[line - 1].index("\0") + 1
+    message = "invalid syntax: the file holds a null byte"
+    hint = "the file must be Python text; remove the byte"
+    return Diagnostic(path, line, col, SYNTAX_ERROR, message, hint, lines[line - 1])
+
+
 def _diagnose_syntax_error(
     error: SyntaxError | ValueError, path: str, lines: tuple[str, ...]
 ) -> Diagnostic:
@@ -198,9 +210,6 @@ def _diagnose_syntax_error(
     line, col, detail = 1, 1, str(error)
     if isinstance(error, SyntaxError):
         line, col, detail = error.lineno or 1, max(error.offset or 1, 1), error.msg
-    elif "\0" in "\n".join(lines):
-        line = next(n for n, text in enumerate(lines, 1) if "\0" in text)
-        col = lines[line - 1].index("\0") + 1
 
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     message = (
@@ -226,13 +235,24 @@ def _past_newer_syntax(
 
 
 def _is_newer_syntax(lines: list[str], line: int | None) -> bool:
-    """Tell whether libcst reads line `line` on its own (this Python did not)."""
+    """Tell whether line `line` alone is syntax libcst reads and this Python does not.
+
+    Most lines parse on their own; one that this Python also reads alone is
+    not newer syntax, and the error Python reports there is real.
+    """
     import libcst as cst
 
     if line is None or not 0 < line <= len(lines) or not lines[line - 1].strip():
         return False
+    alone = lines[line - 1].strip() + "\n"
     try:
-        cst.parse_module(lines[line - 1].strip() + "\n")
+        _parse(alone)
+    except (SyntaxError, ValueError):
+        pass
+    else:
+        return False
+    try:
+        cst.parse_module(alone)
     except (cst.ParserSyntaxError, RecursionError):
         return False
     return True

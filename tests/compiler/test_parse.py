@@ -94,10 +94,32 @@ def test_python_warnings_about_the_users_file_are_not_printed() -> None:
     assert "class A(_rt.ConfigClass):" in generated.namespace
 
 
-def test_null_byte_is_a_syntax_error() -> None:
-    [found] = diagnostics_of("x = 1\0\n")
-    assert found.code == "SPK001"
-    assert "null" in found.message
+def test_null_byte_is_a_syntax_error_at_the_byte() -> None:
+    source = "from spockc import spock\n@spock\nclass A:\n    x: int = 1  # a\0b\n"
+    [found] = diagnostics_of(source)
+    column = source.splitlines()[3].index("\0") + 1
+    assert (found.code, found.line, found.col) == ("SPK001", 4, column)
+    assert found.message == "invalid syntax: the file holds a null byte"
+
+
+def test_class_body_without_indentation_is_an_error_at_its_first_line() -> None:
+    source = (
+        "from spockc import spock\n\n@spock\nclass A:\nx: int = 1\ny: int = 2\n\n"
+        "@spock\nclass B:\n    w: int = 3\n"
+    )
+    [found] = diagnostics_of(source)
+    assert (found.code, found.line, found.col) == ("SPK001", 5, 1)
+    assert "expected an indented block" in found.message
+
+
+def test_unindent_mismatch_is_an_error_on_its_line() -> None:
+    source = (
+        "from spockc import spock\n@spock\nclass A:\n        x: int = 1\n    y: int = 2\n"
+        "\n@spock\nclass B:\n    w: int = 3\n"
+    )
+    [found] = diagnostics_of(source)
+    assert (found.code, found.line, found.col) == ("SPK001", 5, 15)
+    assert "unindent does not match" in found.message
 
 
 def test_syntax_error_in_a_file_libcst_reads_neither_is_pythons() -> None:
