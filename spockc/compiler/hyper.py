@@ -9,6 +9,7 @@ apart, non-empty choices of the type, each given once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
@@ -91,7 +92,10 @@ _NOT_CONSTANT = object()
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    """Tell whether `value` is a finite int or float (Optuna samples no infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
 
 
 def _range(
@@ -119,11 +123,11 @@ def _range(
     if bounds is not None and not (
         isinstance(bounds, tuple) and len(bounds) == 2 and all(map(_is_number, bounds))
     ):
-        _bad(kw["bounds"], "bounds must be two numbers, [low, high]", note)
+        _bad(kw["bounds"], "bounds must be two finite numbers, [low, high]", note)
     if not isinstance(log, (bool, type(None))):
         _bad(kw["log_scale"], "log_scale must be True or False", note)
     if step is not None and not (_is_number(step) and step > 0):  # type: ignore[operator]
-        _bad(kw["step"], "step must be a positive number", note)
+        _bad(kw["step"], "step must be a positive, finite number", note)
     if found:
         return None
 

@@ -9,6 +9,7 @@ and reports every problem at once, naming the file line or flag and `Class.field
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -128,6 +129,8 @@ def _range(spec: RangeSpec, parts: DefinitionParts) -> FloatRange | IntRange:
 
     low, high = bounds
     where = parts.place("bounds")
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise _Invalid(where, f"bounds must be finite numbers, got [{low}, {high}]")
     if low > high:
         raise _Invalid(where, f"lower bound {low} is greater than upper bound {high}")
     if log and kind == "float" and low <= 0:
@@ -142,8 +145,10 @@ def _checked_step(
 ) -> FloatRange | IntRange:
     if step is not None and not isinstance(step, int | float):
         raise _Invalid(where, f"step must be a number, got {step!r}")
-    if step is not None and step <= 0:
-        raise _Invalid(where, f"step must be greater than 0 (got {step})")
+    if step is not None and not (math.isfinite(step) and step > 0):
+        raise _Invalid(
+            where, f"step must be a finite number greater than 0 (got {step})"
+        )
     if kind == "float":
         if log and step is not None:
             raise _Invalid(where, "step cannot be combined with log_scale")

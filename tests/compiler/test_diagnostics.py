@@ -172,6 +172,18 @@ def test_float_steps_are_counted_on_the_written_decimals() -> None:
     assert found.hint == "make the upper bound 0.9 or 1.2"
 
 
+def test_bounds_and_step_must_be_finite() -> None:
+    fields = (
+        "    a: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0.0, 1e400], step=0.5)\n"
+        "    b: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0.0, 1.0], step=1e400)\n"
+    )
+    found = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + fields)
+    assert [(d.code, d.line, d.message) for d in found] == [
+        ("SPK108", 4, "H.a: bounds must be two finite numbers, [low, high]"),
+        ("SPK108", 5, "H.b: step must be a positive, finite number"),
+    ]
+
+
 def test_step_wider_than_the_bounds_suggests_only_a_wider_upper_bound() -> None:
     field = "    n: RangeHyperParameter[int] = RangeHyperParameter(bounds=[-5, 0], step=7)\n"
     [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + field)

@@ -116,6 +116,35 @@ def test_c15_float_log_with_zero_bound_is_rejected(
     assert found == [Problem(f"{path}:2", "Enc.lr", message)]
 
 
+@pytest.mark.parametrize(
+    ("definition", "message"),
+    [
+        (
+            "{type: float, bounds: [0, .inf]}",
+            "bounds must be finite numbers, got [0.0, inf]",
+        ),
+        (
+            "{type: float, bounds: [.nan, 1]}",
+            "bounds must be finite numbers, got [nan, 1.0]",
+        ),
+        (
+            "{type: float, bounds: [0, 1], step: .inf}",
+            "step must be a finite number greater than 0 (got inf)",
+        ),
+    ],
+    ids=["infinite-bound", "nan-bound", "infinite-step"],
+)
+def test_bounds_and_steps_that_are_not_finite_are_rejected(
+    c15: ModuleType, write: Write, definition: str, message: str
+) -> None:
+    path = write("tune.yaml", f"Enc:\n  lr: {definition}\n")
+    builder = c15.ConfigArgBuilder(c15.Enc, args=["-c", path])
+
+    found = problems_of(lambda: builder.tuner(config()))
+
+    assert found == [Problem(f"{path}:2", "Enc.lr", message)]
+
+
 def test_all_definition_problems_are_reported_together(
     c15: ModuleType, write: Write
 ) -> None:
