@@ -98,7 +98,7 @@ class FieldPlan:
 class ClassPlan:
     """One class of the schema, with its fields looked up by name."""
 
-    __slots__ = ("decoders", "fields", "fixed", "nested", "spec", "tuned")
+    __slots__ = ("decoders", "fields", "fixed", "nested", "shareable", "spec", "tuned")
 
     def __init__(self, spec: ClassSpec, types: dict[TypeSpec, TypePlan]) -> None:
         self.spec = spec
@@ -114,6 +114,11 @@ class ClassPlan:
         }
         names = {name for plan in self.fixed for name in plan.type.nested}
         self.nested = tuple(sorted(names))
+        self.shareable = not any(
+            plan.copy is not None or plan.has_nested for plan in self.fixed
+        )
+        """Whether one instance may serve wherever the class is used: it holds
+        no list, dict or instance that a program could change through one use."""
 
 
 class Plan:
@@ -498,7 +503,12 @@ def _make(klass: ClassPlan, values: Mapping[str, object]) -> object:
 
 
 class Builder:
-    """Build instances from a plan and gathered values, caching standalone ones."""
+    """Build instances from a plan and gathered values.
+
+    An instance built from its class's values alone is kept and used again where
+    the class is nested, unless it holds mutable values: each use then gets its
+    own instance, so appending to `Outer.a.items` leaves `Outer.b.items` alone.
+    """
 
     def __init__(self, plan: Plan, gathered: Gathered) -> None:
         self.plan = plan
@@ -535,7 +545,7 @@ class Builder:
         self.building.pop()
 
         built = None if values is None else _make(klass, values)
-        if plain:
+        if plain and klass.shareable:
             self.standalone[name] = built
         return built
 

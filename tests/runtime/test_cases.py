@@ -330,6 +330,34 @@ def test_c04_default_lists_are_not_shared_between_builds(compiled: Compile) -> N
     assert second.Enc.dims == [1]
 
 
+SHARED = """
+@spock
+class Inner:
+    dims: List[int] = [1]
+
+@spock
+class Outer:
+    a: Inner = Inner()
+    b: Inner = Inner()
+    many: List[Inner] = []
+"""
+
+
+def test_c04_each_use_of_a_nested_class_holds_its_own_lists(
+    compiled: Compile, write: Write
+) -> None:
+    module = compiled(SHARED)
+    path = write("o.yaml", "Inner: {dims: [4]}\nOuter: {many: [Inner, Inner]}\n")
+    built = module.ConfigArgBuilder(module.Outer, args=["-c", path]).generate()
+
+    built.Outer.a.dims.append(5)
+    built.Outer.many[0].dims.append(6)
+
+    assert built.Outer.a.dims == [4, 5]
+    assert built.Outer.many[0].dims == [4, 6]
+    assert built.Outer.b.dims == built.Outer.many[1].dims == built.Inner.dims == [4]
+
+
 # --- C05 nested-section-reaches-instance -------------------------------------------------
 
 SCHED = """
