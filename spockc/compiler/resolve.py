@@ -89,6 +89,27 @@ class Symbols:
         """Tell whether the source file of `spec`, imported by `module`, exists."""
         return self._find_module(module, spec) is not None
 
+    def explain_missing(
+        self, module: ir.SourceModule, spec: str, name: str
+    ) -> tuple[str, str] | None:
+        """Say why `name`, imported by `module` from `spec`, is not found there.
+
+        None when the file of `spec` cannot be found, or when it imports the
+        name from elsewhere in turn (the generic message then fits best).
+        """
+        target = self._find_module(module, spec)
+        if target is None or any(i.local == name for i in target.imports):
+            return None
+        unreadable = target.unreadable_class(name)
+        if unreadable is not None:
+            message, hint = explain_unreadable(unreadable)
+            return f"{target.path}: {message}", hint
+        names = _definitions_of(target)
+        if name in names:
+            return None
+        hint = did_you_mean(name, names) or f"define `{name}` in {target.path}"
+        return f"`{spec}` ({target.path}) has no class or Enum `{name}`", hint
+
     def _imported(
         self, module: ir.SourceModule, dotted: str, via: str | None
     ) -> Symbol | None:
@@ -281,6 +302,10 @@ class TypeResolver:
             if not self.symbols.can_find(self.module, module):
                 message = f"`{expr.name}`: cannot find the source file of `{module}`"
                 hint = "the compiler looks beside this file, above its outermost package (the folders with __init__.py) and on sys.path"
+            name = qualified.rpartition(".")[2]
+            explained = self.symbols.explain_missing(self.module, module, name)
+            if explained is not None:
+                message, hint = explained
             self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, hint)
             return
         if qualified != expr.name:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from spockc.compiler import CompileError, compile_source
 
-from .conftest import errors_of
+from .conftest import diagnostics_of, errors_of
 
 TUNED = textwrap.dedent(
     """\
@@ -186,6 +187,37 @@ def test_absolute_import_from_package_root_is_read(tmp_path: Path) -> None:
     ).namespace
     assert "class Opt(_rt.ConfigClass):" in namespace
     assert "    Opt: Opt\n" in namespace
+
+
+def test_name_missing_from_an_imported_file_suggests_the_closest(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "common.py").write_text(
+        "import enum\nclass Mode(enum.Enum):\n    a = 'a'\n"
+    )
+    source = "from spockc import spock\nfrom common import Mood\n@spock\nclass A:\n    m: Mood\n"
+
+    [found] = diagnostics_of(source, str(tmp_path / "config.py"))
+
+    assert (found.code, found.line, found.col) == ("SPK102", 5, 8)
+    path = tmp_path / "common.py"
+    assert found.message == f"A.m: `common` ({path}) has no class or Enum `Mood`"
+    assert found.hint == "did you mean 'Mode'?"
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 reads PEP 695")
+def test_enum_of_an_imported_file_in_newer_syntax_says_so(tmp_path: Path) -> None:
+    (tmp_path / "base.py").write_text(
+        "import enum\nclass Mode(enum.Enum):\n    a = 'a'\n    def f[T](self): pass\n"
+    )
+    source = "from spockc import spock\nfrom base import Mode\n@spock\nclass A:\n    m: Mode\n"
+
+    [found] = diagnostics_of(source, str(tmp_path / "config.py"))
+
+    assert (found.code, found.line, found.col) == ("SPK102", 5, 8)
+    assert found.message.startswith(
+        f"A.m: {tmp_path / 'base.py'}: class `Mode` (line 2)"
+    )
 
 
 def test_error_in_an_imported_file_names_that_file(tmp_path: Path) -> None:
