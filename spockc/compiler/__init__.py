@@ -66,7 +66,8 @@ def compile_text(
     Returns None when the file has no config classes, unless `allow_empty`.
     """
     main = parse_source(text, path)
-    if not allow_empty and not any(cls.decorator for cls in main.classes):
+    has_classes = main.refused or any(cls.decorator for cls in main.classes)
+    if not allow_empty and not has_classes:
         return None
     checked = check_module(main, SourceLoader().find)
     target = Target(source, regenerate, out_dir, namespace_module, package)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spockc.compiler import diagnostics as codes
 from spockc.compiler import ir
 from spockc.compiler.defaults import DefaultContext, read_default
-from spockc.compiler.diagnostics import Reporter, did_you_mean
+from spockc.compiler.diagnostics import Reporter, did_you_mean, refusal_errors
 from spockc.compiler.hyper import Report, check_hyper
 from spockc.compiler.resolve import (
     FindModule,
@@ -57,6 +57,7 @@ def check_module(main: ir.SourceModule, find_module: FindModule) -> ir.CheckedMo
         CompileError: anything in the file (or a file it imports) is wrong.
     """
     checker = _Checker(main, find_module)
+    checker.reporter.diagnostics.extend(refusal_errors(main))
     checked = checker.run()
     unique = list(dict.fromkeys(checker.reporter.diagnostics))
     checker.reporter.diagnostics = unique

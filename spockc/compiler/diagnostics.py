@@ -10,6 +10,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spockc.compiler import ir
 
 # Stable codes: tests assert them, so a code never changes meaning.
 SYNTAX_ERROR = "SPK001"
@@ -91,6 +95,23 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     if not matches:
         return ""
     return f"did you mean '{by_lower[matches[0]]}'?"
+
+
+def refusal_errors(module: ir.SourceModule) -> list[Diagnostic]:
+    """Return the errors of what `module` needs but this Python cannot read."""
+    lines = module.lines
+    return [
+        Diagnostic(
+            module.path,
+            r.pos.line,
+            r.pos.col,
+            SYNTAX_ERROR,
+            r.message,
+            r.hint,
+            lines[r.pos.line - 1] if 0 < r.pos.line <= len(lines) else "",
+        )
+        for r in module.refused
+    ]
 
 
 class Reporter:

@@ -218,6 +218,15 @@ class ImportedName:
 
 
 @dataclass(frozen=True, slots=True)
+class Refusal:
+    """A statement the compiler needs but the running Python cannot read."""
+
+    pos: Pos
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True, slots=True)
 class SourceModule:
     """One parsed source file."""
 
@@ -231,6 +240,8 @@ class SourceModule:
     lines: tuple[str, ...]
     #: Classes in syntax newer than the running Python, left unread.
     unreadable: tuple[NameValue, ...] = ()
+    #: Config classes and imports among them: errors, reported with the others.
+    refused: tuple[Refusal, ...] = ()
 
     def unreadable_class(self, name: str) -> NameValue | None:
         """Return where class `name` stands if it is in syntax left unread."""

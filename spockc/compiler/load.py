@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from spockc.compiler import ir
+from spockc.compiler.diagnostics import CompileError, refusal_errors
 from spockc.compiler.parse import parse_source
 
 _NOT_SOURCES = ("__future__", "typing", "typing_extensions", "enum", "dataclasses")
@@ -39,7 +40,10 @@ class SourceLoader:
             except (OSError, UnicodeDecodeError):
                 # Unreadable as source: left to the runtime, like a module not found.
                 return None
-            self._parsed[key] = parse_source(text, key)
+            module = parse_source(text, key)
+            if module.refused:
+                raise CompileError(refusal_errors(module))
+            self._parsed[key] = module
         return self._parsed[key]
 
 

@@ -13,7 +13,7 @@ import re
 from typing import Literal
 
 from spockc.compiler import ir
-from spockc.compiler.diagnostics import SYNTAX_ERROR, CompileError, Diagnostic
+from spockc.compiler.diagnostics import CompileError
 from spockc.compiler.syntax import (
     NEWER_PYTHON_HINT,
     PYTHON_VERSION,
@@ -51,11 +51,6 @@ def parse_source(text: str, path: str) -> ir.SourceModule:
         tree = read_syntax(text, path)
         reader = _ModuleReader(tree.lines)
         reader.read_imports(tree.module)
-        refused = [reader.refuse(statement, path) for statement in tree.unreadable]
-        problems = [problem for problem in refused if problem is not None]
-        if problems:
-            raise CompileError(problems)
-
         return reader.read(tree.module, path, tree.unreadable)
     except RecursionError:
         raise CompileError([too_deep(path)]) from None
@@ -98,8 +93,8 @@ class _ModuleReader:
             self._read_imports(statement)
         self._imported = _imports_only(tuple(self.imports), tuple(self.module_aliases))
 
-    def refuse(self, unreadable: Unreadable, path: str) -> Diagnostic | None:
-        """Return an error if the compiler needs a statement it cannot read."""
+    def refuse(self, unreadable: Unreadable) -> ir.Refusal | None:
+        """Return a refusal if the compiler needs a statement it cannot read."""
         if unreadable.kind == "import":
             message = f"Python {PYTHON_VERSION} cannot read this line of imports: {unreadable.error}"
         elif unreadable.kind == "class" and any(
@@ -108,11 +103,7 @@ class _ModuleReader:
             message = f"Python {PYTHON_VERSION} cannot read config class `{unreadable.name}`: {unreadable.error}"
         else:
             return None
-        line, col = unreadable.error_pos.line, unreadable.error_pos.col
-        source_line = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
-        return Diagnostic(
-            path, line, col, SYNTAX_ERROR, message, NEWER_PYTHON_HINT, source_line
-        )
+        return ir.Refusal(unreadable.error_pos, message, NEWER_PYTHON_HINT)
 
     def read(
         self, module: ast.Module, path: str, unreadable: tuple[Unreadable, ...]
@@ -143,6 +134,11 @@ class _ModuleReader:
                 ir.NameValue(u.name, u.name_pos)
                 for u in unreadable
                 if u.kind == "class"
+            ),
+            refused=tuple(
+                refusal
+                for refusal in map(self.refuse, unreadable)
+                if refusal is not None
             ),
         )
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 import textwrap
 import warnings
+from pathlib import Path
 
 import pytest
 
 from spockc.compiler import compile_source
+from spockc.compiler.cli import main
 from spockc.compiler.parse import parse_source
 
 from .conftest import diagnostics_of, errors_of
@@ -155,6 +157,28 @@ def test_config_class_under_an_imported_alias_is_recognised_in_newer_syntax() ->
     [found] = diagnostics_of(source)
     assert (found.code, found.line) == ("SPK001", 3)
     assert "config class `A`" in found.message
+
+
+@NEWER
+def test_config_class_in_newer_syntax_is_reported_with_the_other_errors() -> None:
+    source = (
+        "from spockc import spock\n@spock\nclass A:\n    x: Innt = 1\n"
+        "@spock\nclass B[T]:\n    y: int = 1\n"
+    )
+    found = diagnostics_of(source)
+    assert [(d.code, d.line) for d in found] == [("SPK101", 4), ("SPK001", 6)]
+
+
+@NEWER
+def test_file_whose_only_config_class_is_newer_syntax_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "conf.py"
+    source.write_text("from spockc import spock\n@spock\nclass B[T]:\n    y: int = 1\n")
+
+    assert main(["compile", str(source)]) == 2
+
+    assert "cannot read config class `B`" in capsys.readouterr().err
 
 
 @NEWER
