@@ -510,15 +510,17 @@ def _ordered(problems: Sequence[Problem], argv: Sequence[str]) -> list[Problem]:
     files: dict[str, int] = {}
     positions: dict[str, int] = {}
     for index, token in enumerate(argv):
-        positions.setdefault(token.partition("=")[0], index)
+        flag = token.partition("=")[0]
+        positions.setdefault("--config" if flag == "-c" else flag, index)
 
     def rank(problem: Problem) -> tuple[int, int, int]:
         where = problem.where
         if not where:
             return (2, 0, 0)
-        if where.startswith("-") or where == "configs=":
-            return (1, positions.get(where, -1), 0)
         path, line = _place(where)
+        on_command_line = not line and where in positions  # a stray argument
+        if where.startswith("-") or where == "configs=" or on_command_line:
+            return (1, positions.get(where, -1), 0)
         return (0, files.setdefault(path, len(files)), line)
 
     return sorted(unique, key=rank)

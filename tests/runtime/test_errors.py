@@ -118,6 +118,21 @@ def test_problems_are_ordered_by_file_and_line_then_by_flag_order(
     ]
 
 
+def test_command_line_problems_keep_command_line_order_with_short_config_flag(
+    module: ModuleType, write: Write
+) -> None:
+    args = ["--Model.layers", "y", "stray", "-c", "missing.yaml", "--Bogus.n", "1"]
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.Model, args=args))
+
+    assert [problem.where for problem in found] == [
+        "--Model.layers",
+        "stray",
+        "--config",
+        "--Bogus.n",
+    ]
+
+
 def test_tuner_problems_are_ordered_by_line(module: ModuleType, write: Write) -> None:
     path = write("t.yaml", "HP:\n  depth: {type: int, bounds: [9, 1]}\n  lr: 0.5\n")
     builder = module.ConfigArgBuilder(module.HP, args=["-c", path])
