@@ -70,7 +70,8 @@ class Frozen:
         return self._spockc_items() == other._spockc_items()
 
     def __hash__(self) -> int:
-        # Every field is set by `__init__`: no need for the (name, value) pairs.
+        # Every field is set (by `__init__`, or by the builder slot by slot):
+        # no need for the (name, value) pairs.
         return hash(tuple([getattr(self, name) for name in self._spockc_fields]))
 
     def __repr__(self) -> str:
