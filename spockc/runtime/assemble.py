@@ -487,20 +487,17 @@ def _plain_type(spec: FieldSpec | TunedSpec, parts: DefinitionParts | None) -> T
 
 
 def _make(klass: ClassPlan, values: Mapping[str, object]) -> object:
-    """Return an instance of `klass` holding `values`.
+    """Return an instance of the fixed class `klass` holding `values`.
 
-    A fixed class gets `values` for every field (`_values` returns None when
-    one is missing), so its slots are set directly: the constructor's checks
-    cannot fail then, and skipping them almost halves the cost of making an
-    instance. A class with tuned fields goes through its constructor, which
-    holds the sampled fields as well.
+    `values` holds every field (`_values` returns None when one is missing), so
+    the slots are set directly: the constructor's checks cannot fail then, and
+    skipping them almost halves the cost of making an instance. Tuner classes
+    are never built here: `sample()` makes them.
     """
-    if not klass.tuned:
-        instance: object = _new(klass.spec.cls)
-        for name, value in values.items():
-            _set(instance, name, value)
-        return instance
-    return klass.spec.cls(**values)
+    instance: object = _new(klass.spec.cls)
+    for name, value in values.items():
+        _set(instance, name, value)
+    return instance
 
 
 class Builder:
