@@ -431,12 +431,20 @@ def _flag_value(flag: FlagValue, spec: TypeSpec) -> RawValue:
     if flag.text is None:
         return RawScalar("true", True, where)
     text = flag.text
-    if isinstance(spec, OptionalOf) and text.strip() == "None":
+    optional = isinstance(spec, OptionalOf)
+    if optional and text.strip() == "None":
         return RawScalar("null", True, where)
-    inline = isinstance(unwrap(spec), NestedOf) and text.lstrip().startswith("{")
-    if not inline and not isinstance(unwrap(spec), ListOf | TupleOf | DictOf):
-        return RawScalar(text, True, where)
-    return parse_structured(text, where)
+    inner = unwrap(spec)
+    inline = isinstance(inner, NestedOf) and text.lstrip().startswith("{")
+    if inline or isinstance(inner, ListOf | TupleOf | DictOf):
+        return parse_structured(text, where)
+
+    # A command line cannot quote: a str field takes the text as given (an
+    # Optional one still takes null for None), and an empty value is the empty
+    # text, never null.
+    is_str = isinstance(inner, Scalar) and inner.kind == "str"
+    quoted = (is_str and not optional) or not text.strip()
+    return RawScalar(text, not quoted, where)
 
 
 def parse_structured(text: str, where: str) -> RawValue:

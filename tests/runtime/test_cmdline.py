@@ -152,6 +152,50 @@ def test_optional_str_flag_none_means_none_but_quoted_text_stays(
     assert built.Train.note is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("null", "null"), ("None", "None"), ("~", "~"), ("", "")],
+)
+def test_str_flag_takes_its_text_as_given(
+    compiled: Compile, text: str, expected: str
+) -> None:
+    module = compiled(
+        "@spock\nclass T:\n    name: str = 'x'\n    note: Optional[str] = 'a'\n"
+    )
+
+    built = module.ConfigArgBuilder(module.T, args=["--T.name", text]).generate()
+
+    assert built.T.name == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [("null", None), ("", "")])
+def test_optional_str_flag_takes_null_for_none_and_empty_text_as_text(
+    compiled: Compile, text: str, expected: str | None
+) -> None:
+    module = compiled("@spock\nclass T:\n    note: Optional[str] = 'a'\n")
+
+    built = module.ConfigArgBuilder(module.T, args=["--T.note", text]).generate()
+
+    assert built.T.note == expected
+
+
+def test_empty_flag_value_for_a_number_is_an_error_naming_it(compiled: Compile) -> None:
+    module = compiled("@spock\nclass T:\n    n: int = 1\n    on: bool = True\n")
+
+    found = problems_of(
+        lambda: module.ConfigArgBuilder(module.T, args=["--T.n", "", "--T.on", ""])
+    )
+
+    assert found == [
+        Problem("--T.n", "T.n", "expected int, got '' (str)"),
+        Problem(
+            "--T.on",
+            "T.on",
+            "expected bool (true/false, yes/no, on/off, 1/0), got '' (str)",
+        ),
+    ]
+
+
 def test_equals_form_takes_the_value(module: ModuleType) -> None:
     built = module.ConfigArgBuilder(module.Train, args=["--Train.epochs=7"]).generate()
 
