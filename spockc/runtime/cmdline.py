@@ -129,14 +129,10 @@ class _Parser:
             return
 
         if name in self.seen:
-            # Read as usual to skip its value, then dropped: one value per flag,
-            # as a duplicate key in a file is an error too.
-            count = len(self.result.values)
-            self._read_value(name, inline, optional_value)
-            del self.result.values[count:]
-            message = "flag given more than once; give it once"
-            self.result.problems.append(Problem(f"--{name}", "", message))
-            return
+            # The last one wins, as with argparse: a wrapper script may give a
+            # flag and pass on the user's own (`train.py --Train.epochs 10 "$@"`).
+            values = self.result.values
+            values[:] = [value for value in values if value.name != name]
         self.seen.add(name)
         self._read_value(name, inline, optional_value)
 
