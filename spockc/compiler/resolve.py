@@ -295,42 +295,47 @@ class TypeResolver:
         return None
 
     def _unknown(self, expr: ir.TypeName, in_string: bool, qualified: str) -> None:
-        if qualified != expr.name and not qualified.startswith(("typing.", "spock")):
-            module = qualified.rpartition(".")[0]
-            message = f"`{expr.name}` from `{module}` is not a config class or Enum the compiler can read"
-            hint = "make it a @spock class or an Enum"
-            if not self.symbols.can_find(self.module, module):
-                message = f"`{expr.name}`: cannot find the source file of `{module}`"
-                hint = "the compiler looks beside this file, above its outermost package (the folders with __init__.py) and on sys.path"
-            name = qualified.rpartition(".")[2]
-            explained = self.symbols.explain_missing(self.module, module, name)
-            if explained is not None:
-                message, hint = explained
-            self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, hint)
-            return
-        if qualified != expr.name:
+        """Report a type name that is no type the compiler knows."""
+        if qualified == expr.name:
+            code, message, hint = self._unknown_here(expr, in_string)
+        elif qualified.startswith(("typing.", "spock")):
+            code, hint = codes.UNSUPPORTED_TYPE, _SUPPORTED
             message = f"`{expr.name}` ({qualified}) is not a supported type"
-            hint = _SUPPORTED
-            self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, hint)
-            return
+        else:
+            code = codes.UNSUPPORTED_TYPE
+            message, hint = self._unknown_import(expr.name, qualified)
+        self.error(expr.pos, code, message, hint)
+
+    def _unknown_import(self, name: str, qualified: str) -> tuple[str, str]:
+        """Say why `name`, imported from another file as `qualified`, is no type."""
+        module, _, imported = qualified.rpartition(".")
+        if not self.symbols.can_find(self.module, module):
+            message = f"`{name}`: cannot find the source file of `{module}`"
+            hint = "the compiler looks beside this file, above its outermost package (the folders with __init__.py) and on sys.path"
+            return message, hint
+        explained = self.symbols.explain_missing(self.module, module, imported)
+        if explained is not None:
+            return explained
+        message = f"`{name}` from `{module}` is not a config class or Enum the compiler can read"
+        return message, "make it a @spock class or an Enum"
+
+    def _unknown_here(self, expr: ir.TypeName, in_string: bool) -> tuple[str, str, str]:
+        """Say why `expr`, a name neither defined nor imported here, is no type."""
         unreadable = self.module.unreadable_class(expr.name)
         if unreadable is not None:
-            message, hint = explain_unreadable(unreadable)
-            self.error(expr.pos, codes.UNKNOWN_TYPE, message, hint)
-            return
+            return (codes.UNKNOWN_TYPE, *explain_unreadable(unreadable))
         if hasattr(builtins, expr.name):  # `complex`, `bytes`, `set`: known, not ours
             message = f"`{expr.name}` is not a supported type"
-            self.error(expr.pos, codes.UNSUPPORTED_TYPE, message, _SUPPORTED)
-            return
+            return codes.UNSUPPORTED_TYPE, message, _SUPPORTED
+
         place = " in string annotation" if in_string else ""
         message = f"unknown type name '{expr.name}'{place}"
         known = [*_SCALARS, "list", "tuple", "dict"]
-        known += [c.name for c in self.module.classes] + [
-            e.name for e in self.module.enums
-        ]
+        known += [c.name for c in self.module.classes]
+        known += [e.name for e in self.module.enums]
         known += [i.local for i in self.module.imports]
         hint = did_you_mean(expr.name, known) or "define or import it in this file"
-        self.error(expr.pos, codes.UNKNOWN_TYPE, message, hint)
+        return codes.UNKNOWN_TYPE, message, hint
 
     def _marker(
         self,
