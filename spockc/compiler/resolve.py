@@ -25,6 +25,7 @@ FindModule = Callable[[ir.SourceModule, str], "ir.SourceModule | None"]
 _TYPING = ("typing", "typing_extensions")
 _SCALARS = ("bool", "int", "float", "str")
 _TYPING_GENERICS = ("Optional", "Union", "List", "Tuple", "Dict")
+_BARE_GENERICS = ("list", "tuple", "dict", "typing.List", "typing.Tuple", "typing.Dict")
 _SUPPORTED = (
     "use bool, int, float, str, list, tuple, dict, Optional, an Enum or a config class"
 )
@@ -259,14 +260,7 @@ class TypeResolver:
         marker = _MARKERS.get(qualified)
         if marker is not None:
             return self._marker(marker, None, expr.pos, top)
-        if qualified in (
-            "list",
-            "tuple",
-            "dict",
-            "typing.List",
-            "typing.Tuple",
-            "typing.Dict",
-        ):
+        if qualified in _BARE_GENERICS:
             message = f"`{expr.name}` needs item types, like `{expr.name}[int]`"
             self.error(expr.pos, codes.TYPE_ARGUMENTS, message, "give the item types")
             return None
@@ -275,6 +269,10 @@ class TypeResolver:
         if symbol is None:
             self._unknown(expr, in_string, qualified)
             return None
+        return self._class_type(expr, symbol)
+
+    def _class_type(self, expr: ir.TypeName, symbol: Symbol) -> ir.ResolvedType | None:
+        """Return the type of a field annotated with the class `symbol`."""
         if symbol.kind == "enum":
             self.enums.setdefault(symbol.bound, symbol)
             return ir.EnumType(symbol.bound)
@@ -286,6 +284,7 @@ class TypeResolver:
         if symbol.kind == "config":
             self.nested.setdefault(symbol.bound, symbol)
             return ir.NestedType(symbol.bound)
+
         message = f"`{expr.name}` is neither a config class nor an Enum"
         hint = "decorate it with @spock"
         if symbol.via is not None:
