@@ -208,7 +208,8 @@ def _steps_fit(
     whole = all(isinstance(n, int) for n in (*definition.bounds, definition.step))
     ends = [end for end in (below, below + step) if end > low]
     shown = " or ".join(str(int(end) if whole else float(end)) for end in ends)
-    message = f"bounds [{low}, {high}] are not a whole number of steps of {step} apart"
+    written_low, written_high = definition.bounds
+    message = f"bounds [{written_low}, {written_high}] are not a whole number of steps of {definition.step} apart"
     hint = f"make the upper bound {shown}"
     report(kw["bounds"].value.pos, codes.STEPS_DO_NOT_FIT, message, hint)
     return False

@@ -172,6 +172,14 @@ def test_float_steps_are_counted_on_the_written_decimals() -> None:
     assert found.hint == "make the upper bound 0.9 or 1.2"
 
 
+def test_steps_that_do_not_fit_name_the_bounds_as_written() -> None:
+    field = "    a: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0.0, 1e-20], step=3e-21)\n"
+    [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + field)
+    message = "H.a: bounds [0.0, 1e-20] are not a whole number of steps of 3e-21 apart"
+    assert (found.code, found.message) == ("SPK114", message)
+    assert found.hint == "make the upper bound 9e-21 or 1.2e-20"
+
+
 def test_bounds_and_step_must_be_finite() -> None:
     fields = (
         "    a: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0.0, 1e400], step=0.5)\n"
