@@ -67,7 +67,7 @@ def test_check_names_the_stale_files_and_the_command_that_updates_them(
     (project / "conf" / "train_spock_sampler.py").unlink()
     capsys.readouterr()
 
-    assert main(["compile", "conf", "--check"]) == 1
+    assert main(["compile", "conf", "--che"]) == 1
 
     assert capsys.readouterr().err == (
         "spockc: generated files do not match their sources:\n"
@@ -196,6 +196,13 @@ def test_no_path_and_no_configured_sources_is_an_error(
             "pyproject.toml:2: error: [tool.spockc] must be a table, "
             'such as sources = ["myproj"]',
         ),
+        (
+            '[tool.poetry.dependencies]\nspockc = "^1.0"\n\n'
+            '[tool.hatch.build]\nsources = ["src"]\n\n'
+            '[tool.spockc]  # ours\nsources = "conf"\n',
+            "pyproject.toml:8: error: [tool.spockc] sources must be a list of paths, "
+            "such as [\"myproj\"]; got 'conf'",
+        ),
     ],
     ids=[
         "unclosed-table",
@@ -203,6 +210,7 @@ def test_no_path_and_no_configured_sources_is_an_error(
         "sources-not-a-list",
         "misspelled",
         "not-a-table",
+        "other-tables-first",
     ],
 )
 def test_unusable_pyproject_settings_are_an_error_naming_the_line(
