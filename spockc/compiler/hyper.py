@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Literal
 
 from spockc.compiler import diagnostics as codes
 from spockc.compiler import ir
 from spockc.compiler.resolve import HyperMarker
+from spockc.runtime.definitions import upper_bounds_that_fit
 
 #: Report an error at a position: (pos, code, message, hint).
 Report = Callable[[ir.Pos, str, str, str], None]
@@ -95,7 +95,10 @@ def _is_number(value: object) -> bool:
     """Tell whether `value` is a finite int or float (Optuna samples no infinity)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    return math.isfinite(value)
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond any float
+        return False
 
 
 def _range(
@@ -198,16 +201,11 @@ def _steps_fit(
     """
     if definition.bounds is None or definition.step is None:
         return True
-    low, high = (Decimal(str(bound)) for bound in definition.bounds)
-    step = Decimal(str(definition.step))
-    span = high - low
-    if span % step == 0:
+    ends = upper_bounds_that_fit(*definition.bounds, definition.step)
+    if ends is None:
         return True
 
-    below = low + span // step * step
-    whole = all(isinstance(n, int) for n in (*definition.bounds, definition.step))
-    ends = [end for end in (below, below + step) if end > low]
-    shown = " or ".join(str(int(end) if whole else float(end)) for end in ends)
+    shown = " or ".join(str(end) for end in ends)
     written_low, written_high = definition.bounds
     message = f"bounds [{written_low}, {written_high}] are not a whole number of steps of {definition.step} apart"
     hint = f"make the upper bound {shown}"

@@ -86,3 +86,28 @@ class Definitions(Frozen):
         if not isinstance(definition, Choices):
             raise TypeError(f"{name} is not a choice: {definition!r}")
         return definition
+
+
+def upper_bounds_that_fit(
+    low: float, high: float, step: float
+) -> list[int] | list[float] | None:
+    """Return None when `high - low` is a whole number of steps of `step`.
+
+    Otherwise return the upper bounds just below and just above `high` that
+    are (those above `low`), for a hint. Decimal arithmetic on the written
+    values decides, as Optuna's own check does, with as many digits as the
+    number of steps needs: no span is too wide to check.
+    """
+    from decimal import Decimal, localcontext
+
+    low_d, high_d, step_d = (Decimal(str(number)) for number in (low, high, step))
+    span = high_d - low_d
+    with localcontext() as context:
+        context.prec = max(28, span.adjusted() - step_d.adjusted() + 30)
+        if span % step_d == 0:
+            return None
+        below = low_d + span // step_d * step_d
+        ends = [end for end in (below, below + step_d) if end > low_d]
+    if all(isinstance(number, int) for number in (low, high, step)):
+        return [int(end) for end in ends]
+    return [float(end) for end in ends]

@@ -21,7 +21,13 @@ from spockc.runtime.decode import (
     decode,
     item_step,
 )
-from spockc.runtime.definitions import Choices, Definitions, FloatRange, IntRange
+from spockc.runtime.definitions import (
+    Choices,
+    Definitions,
+    FloatRange,
+    IntRange,
+    upper_bounds_that_fit,
+)
 from spockc.runtime.errors import Problem
 from spockc.runtime.schema import (
     BOOL,
@@ -129,7 +135,7 @@ def _range(spec: RangeSpec, parts: DefinitionParts) -> FloatRange | IntRange:
 
     low, high = bounds
     where = parts.place("bounds")
-    if not (math.isfinite(low) and math.isfinite(high)):
+    if not (_is_finite(low) and _is_finite(high)):
         raise _Invalid(where, f"bounds must be finite numbers, got [{low}, {high}]")
     if low > high:
         raise _Invalid(where, f"lower bound {low} is greater than upper bound {high}")
@@ -140,12 +146,20 @@ def _range(spec: RangeSpec, parts: DefinitionParts) -> FloatRange | IntRange:
     return _checked_step(kind, low, high, log, step, parts.place("step"))
 
 
+def _is_finite(number: float) -> bool:
+    """Tell whether `number` is finite and within float range (Optuna needs both)."""
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int beyond any float
+        return False
+
+
 def _checked_step(
     kind: str, low: float, high: float, log: bool, step: object, where: str
 ) -> FloatRange | IntRange:
     if step is not None and not isinstance(step, int | float):
         raise _Invalid(where, f"step must be a number, got {step!r}")
-    if step is not None and not (math.isfinite(step) and step > 0):
+    if step is not None and not (_is_finite(step) and step > 0):
         raise _Invalid(
             where, f"step must be a finite number greater than 0 (got {step})"
         )
@@ -173,19 +187,12 @@ def _check_whole_steps(low: float, high: float, step: float, where: str) -> None
     """Reject bounds that are not a whole number of steps apart.
 
     Optuna would lower `high` to the last step with only a warning that names no
-    field (https://github.com/optuna/optuna/issues/2225). Decimal arithmetic on
-    the written values decides, as Optuna's own check does.
+    field (https://github.com/optuna/optuna/issues/2225).
     """
-    from decimal import Decimal
-
-    span = Decimal(str(high)) - Decimal(str(low))
-    if span % Decimal(str(step)) == 0:
+    ends = upper_bounds_that_fit(low, high, step)
+    if ends is None:
         return
-    below = span // Decimal(str(step)) * Decimal(str(step)) + Decimal(str(low))
-    ends = [end for end in (below, below + Decimal(str(step))) if end > low]
-    shown = " or ".join(
-        str(int(end) if isinstance(step, int) else float(end)) for end in ends
-    )
+    shown = " or ".join(str(end) for end in ends)
     message = f"bounds [{low}, {high}] are not a whole number of steps of {step} apart; make the upper bound {shown}"
     raise _Invalid(where, message)
 

@@ -172,6 +172,22 @@ def test_float_steps_are_counted_on_the_written_decimals() -> None:
     assert found.hint == "make the upper bound 0.9 or 1.2"
 
 
+def test_bound_beyond_float_range_is_an_error_not_a_crash() -> None:
+    huge = "1" + "0" * 400
+    field = (
+        f"    a: RangeHyperParameter[int] = RangeHyperParameter(bounds=[0, {huge}])\n"
+    )
+    [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + field)
+    assert (found.code, found.line) == ("SPK108", 4)
+
+
+def test_steps_are_counted_however_many_there_are() -> None:
+    fits = "    a: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0.0, 1e300], step=1e-300)\n"
+    misses = "    b: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0.0, 1.7e308], step=3e-308)\n"
+    [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + fits + misses)
+    assert (found.code, found.line) == ("SPK114", 5)
+
+
 def test_steps_that_do_not_fit_name_the_bounds_as_written() -> None:
     field = "    a: RangeHyperParameter[float] = RangeHyperParameter(bounds=[0.0, 1e-20], step=3e-21)\n"
     [found] = diagnostics_of(HEADER + "@spockTuner\nclass H:\n" + field)

@@ -131,8 +131,12 @@ def test_c15_float_log_with_zero_bound_is_rejected(
             "{type: float, bounds: [0, 1], step: .inf}",
             "step must be a finite number greater than 0 (got inf)",
         ),
+        (
+            "{type: int, bounds: [0, 1" + "0" * 400 + "]}",
+            "bounds must be finite numbers, got [0, 1" + "0" * 400 + "]",
+        ),
     ],
-    ids=["infinite-bound", "nan-bound", "infinite-step"],
+    ids=["infinite-bound", "nan-bound", "infinite-step", "int-beyond-float"],
 )
 def test_bounds_and_steps_that_are_not_finite_are_rejected(
     c15: ModuleType, write: Write, definition: str, message: str
@@ -143,6 +147,20 @@ def test_bounds_and_steps_that_are_not_finite_are_rejected(
     found = problems_of(lambda: builder.tuner(config()))
 
     assert found == [Problem(f"{path}:2", "Enc.lr", message)]
+
+
+def test_steps_of_a_very_wide_range_are_counted_not_crashed_on(
+    c15: ModuleType, write: Write
+) -> None:
+    path = write(
+        "tune.yaml", "Enc:\n  lr: {type: float, bounds: [0, 1e308], step: 3e-300}\n"
+    )
+    builder = c15.ConfigArgBuilder(c15.Enc, args=["-c", path])
+
+    found = problems_of(lambda: builder.tuner(config()))
+
+    assert [(p.where, p.key) for p in found] == [(f"{path}:2", "Enc.lr")]
+    assert "not a whole number of steps of 3e-300 apart" in found[0].message
 
 
 def test_all_definition_problems_are_reported_together(
