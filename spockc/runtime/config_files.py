@@ -371,24 +371,31 @@ def _json_key_lines(text: str) -> list[int]:
     return lines
 
 
-def _toml_keys(text: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+def _toml_keys(text: str) -> Iterator[tuple[int, tuple[str, ...], bool]]:
     """Yield the line and whole key of each `[table]` and each `key =` in it.
 
-    A line-by-line approximation: keys inside inline tables and multi-line
-    strings are not seen, nor the keys of arrays of tables (`[[...]]`).
+    The flag tells a `key =` (True) from a table header. A line-by-line
+    approximation: lines inside multi-line strings are skipped, and keys inside
+    inline tables and arrays of tables (`[[...]]`) are not seen.
     """
     table_pattern, key_pattern = re.compile(_TOML_TABLE), re.compile(_TOML_KEY)
     table: tuple[str, ...] | None = ()
+    open_quote = ""
     for number, line in enumerate(text.splitlines(), start=1):
+        if open_quote:
+            if line.count(open_quote) % 2:
+                open_quote = ""
+            continue
         stripped = line.strip()
         header = table_pattern.fullmatch(stripped)
         if header:
             table = _toml_key_parts(header[1])
-            yield number, table
+            yield number, table, False
         elif stripped.startswith("[["):
             table = None
         elif table is not None and (key := key_pattern.match(stripped)):
-            yield number, (*table, *_toml_key_parts(key[1]))
+            yield number, (*table, *_toml_key_parts(key[1])), True
+        open_quote = next((q for q in ('"""', "'''") if line.count(q) % 2), "")
 
 
 def _toml_key_parts(dotted: str) -> tuple[str, ...]:
@@ -398,7 +405,7 @@ def _toml_key_parts(dotted: str) -> tuple[str, ...]:
 def _toml_key_lines(text: str) -> dict[tuple[str, ...], int]:
     """Return the first line of each key, and of the tables a dotted key opens."""
     lines: dict[tuple[str, ...], int] = {}
-    for number, keys in _toml_keys(text):
+    for number, keys, _ in _toml_keys(text):
         for end in range(1, len(keys) + 1):
             lines.setdefault(keys[:end], number)
     return lines
@@ -411,7 +418,7 @@ def _toml_problem(message: str, text: str, path: str) -> Problem:
         return Problem(path, "", f"invalid TOML: {message}")
     line, detail = int(place[1]), message[: place.start()]
 
-    keys = next((k for number, k in _toml_keys(text) if number == line), None)
+    keys = next((k for number, k, _ in _toml_keys(text) if number == line), None)
     conflict = None if keys is None else _toml_conflict(detail, keys, text, line)
     return Problem(f"{path}:{line}", "", conflict or f"invalid TOML: {detail}")
 
@@ -424,23 +431,25 @@ def _toml_conflict(
     tomllib says where but not which key; a key or table given twice is
     reported as YAML and JSON duplicates are, with the line of the first.
     """
+    dotted = ".".join(keys)
     inline = re.fullmatch(r"Duplicate inline table key '(.*)'", detail)
     if inline is not None:
-        return f"duplicate key {'.'.join((*keys, inline[1]))!r}"
+        return f"duplicate key {inline[1]!r} in an inline table of {dotted!r}"
     if not detail.startswith(("Cannot overwrite", "Cannot declare")):
         return None
 
-    before = _toml_key_lines("\n".join(text.splitlines()[: line - 1]))
-    dotted = ".".join(keys)
+    earlier = "\n".join(text.splitlines()[: line - 1])
+    before = _toml_key_lines(earlier)
     if keys in before:
         return f"duplicate key {dotted!r} (first set at line {before[keys]})"
-    # Otherwise the longest part of the key that is set already holds a value.
+    # Otherwise a shorter part of the key may be set already, to a value.
+    values = {k: number for number, k, is_value in _toml_keys(earlier) if is_value}
     ends = range(len(keys) - 1, 0, -1)
-    value = next((keys[:end] for end in ends if keys[:end] in before), None)
+    value = next((keys[:end] for end in ends if keys[:end] in values), None)
     if value is None:
         return None
     held = ".".join(value)
-    return f"{dotted!r} cannot be set: {held!r} holds a value (line {before[value]})"
+    return f"{dotted!r} cannot be set: {held!r} holds a value (line {values[value]})"
 
 
 class _NativeTree:

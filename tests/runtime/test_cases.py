@@ -238,8 +238,19 @@ def test_c03_duplicate_json_key_is_an_error(compiled: Compile, write: Write) -> 
             3,
             "'Train.lr.x' cannot be set: 'Train.lr' holds a value (line 2)",
         ),
+        (
+            '[Train]\nnote = """\n[Data]\nlr = 5\n"""\nlr = 0.1\nlr = 0.3\n',
+            7,
+            "duplicate key 'Train.lr' (first set at line 6)",
+        ),
     ],
-    ids=["key", "section", "dotted-key", "key-under-a-value"],
+    ids=[
+        "key",
+        "section",
+        "dotted-key",
+        "key-under-a-value",
+        "after-a-multi-line-string",
+    ],
 )
 def test_c03_duplicate_toml_key_names_both_lines(
     compiled: Compile, write: Write, text: str, line: int, message: str
@@ -262,7 +273,8 @@ def test_c03_duplicate_key_of_an_inline_toml_table_is_named(
 
     found = problems_of(lambda: module.ConfigArgBuilder(module.Data, args=["-c", path]))
 
-    assert found == [Problem(f"{path}:2", "", "duplicate key 'Data.w.a'")]
+    message = "duplicate key 'a' in an inline table of 'Data.w'"
+    assert found == [Problem(f"{path}:2", "", message)]
 
 
 # --- C04 yaml-anchor-alias-leak ----------------------------------------------------------
