@@ -221,6 +221,7 @@ class ImportedName:
 class Refusal:
     """A statement the compiler needs but the running Python cannot read."""
 
+    kind: Literal["class", "import"]
     pos: Pos
     message: str
     hint: str

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 from spockc.compiler import ir
-from spockc.compiler.diagnostics import CompileError, refusal_errors
 from spockc.compiler.parse import parse_source
 
 _NOT_SOURCES = ("__future__", "typing", "typing_extensions", "enum", "dataclasses")
@@ -40,10 +39,8 @@ class SourceLoader:
             except (OSError, UnicodeDecodeError):
                 # Unreadable as source: left to the runtime, like a module not found.
                 return None
-            module = parse_source(text, key)
-            if module.refused:
-                raise CompileError(refusal_errors(module))
-            self._parsed[key] = module
+            # What it cannot read is reported where a name from it is used.
+            self._parsed[key] = parse_source(text, key)
         return self._parsed[key]
 
 

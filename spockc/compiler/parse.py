@@ -103,7 +103,10 @@ class _ModuleReader:
             message = f"Python {PYTHON_VERSION} cannot read config class `{unreadable.name}`: {unreadable.error}"
         else:
             return None
-        return ir.Refusal(unreadable.error_pos, message, NEWER_PYTHON_HINT)
+        kind: Literal["class", "import"] = (
+            "import" if unreadable.kind == "import" else "class"
+        )
+        return ir.Refusal(kind, unreadable.error_pos, message, NEWER_PYTHON_HINT)
 
     def read(
         self, module: ast.Module, path: str, unreadable: tuple[Unreadable, ...]

@@ -108,6 +108,9 @@ class Symbols:
         names = _definitions_of(target)
         if name in names:
             return None
+        refused = next((r for r in target.refused if r.kind == "import"), None)
+        if refused is not None:  # the name may come from that line
+            return f"{target.path}:{refused.pos.line}: {refused.message}", refused.hint
         hint = did_you_mean(name, names) or f"define `{name}` in {target.path}"
         return f"`{spec}` ({target.path}) has no class or Enum `{name}`", hint
 

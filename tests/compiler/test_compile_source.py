@@ -220,6 +220,41 @@ def test_enum_of_an_imported_file_in_newer_syntax_says_so(tmp_path: Path) -> Non
     )
 
 
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 reads PEP 695")
+def test_newer_syntax_in_an_imported_file_is_reported_where_it_is_used(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "newer.py").write_text(
+        "import enum\nfrom spockc import spock\nclass Opt(enum.Enum):\n    a = 'a'\n"
+        "@spock\nclass Inner[T]:\n    x: int = 1\n"
+    )
+    source = (
+        "from spockc import spock\nfrom newer import Opt, Inner\n@spock\nclass A:\n"
+        "    o: Opt = Opt.a\n    bad: Nope = 1\n    i: Inner = Inner()\n"
+    )
+
+    found = diagnostics_of(source, str(tmp_path / "config.py"))
+
+    assert [(d.code, d.line) for d in found] == [("SPK101", 6), ("SPK102", 7)]
+    assert "class `Inner` (line 6) uses syntax Python" in found[1].message
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 reads PEP 695")
+def test_name_from_an_unreadable_import_line_of_another_file_says_so(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "newer.py").write_text(
+        "import os; type X = int; from other import Mode\n"
+    )
+    source = "from spockc import spock\nfrom newer import Mode\n@spock\nclass A:\n    m: Mode\n"
+
+    [found] = diagnostics_of(source, str(tmp_path / "config.py"))
+
+    assert (found.code, found.line) == ("SPK102", 5)
+    assert f"{tmp_path / 'newer.py'}:1: Python" in found.message
+    assert "cannot read this line of imports" in found.message
+
+
 def test_error_in_an_imported_file_names_that_file(tmp_path: Path) -> None:
     (tmp_path / "base.py").write_text(
         "from spockc import spock\n@spock\nclass Base:\n    seed: Innt = 7\n"
