@@ -434,17 +434,17 @@ def _flag_value(flag: FlagValue, spec: TypeSpec) -> RawValue:
     optional = isinstance(spec, OptionalOf)
     if optional and text.strip() == "None":
         return RawScalar("null", True, where)
+    # A command line cannot quote: an empty value is the empty text, never null,
+    # and a str field takes the text as given (an Optional one still takes null
+    # for None).
+    if not text.strip():
+        return RawScalar(text, False, where)
     inner = unwrap(spec)
     inline = isinstance(inner, NestedOf) and text.lstrip().startswith("{")
     if inline or isinstance(inner, ListOf | TupleOf | DictOf):
         return parse_structured(text, where)
-
-    # A command line cannot quote: a str field takes the text as given (an
-    # Optional one still takes null for None), and an empty value is the empty
-    # text, never null.
     is_str = isinstance(inner, Scalar) and inner.kind == "str"
-    quoted = (is_str and not optional) or not text.strip()
-    return RawScalar(text, not quoted, where)
+    return RawScalar(text, not (is_str and not optional), where)
 
 
 def parse_structured(text: str, where: str) -> RawValue:

@@ -179,6 +179,16 @@ def test_optional_str_flag_takes_null_for_none_and_empty_text_as_text(
     assert built.T.note == expected
 
 
+def test_empty_flag_value_for_a_list_is_an_error_naming_it(compiled: Compile) -> None:
+    module = compiled("@spock\nclass T:\n    names: Optional[List[str]] = None\n")
+
+    found = problems_of(lambda: module.ConfigArgBuilder(module.T, args=["--T.names="]))
+
+    assert found == [
+        Problem("--T.names", "T.names", "expected list[str], got '' (str)")
+    ]
+
+
 def test_empty_flag_value_for_a_number_is_an_error_naming_it(compiled: Compile) -> None:
     module = compiled("@spock\nclass T:\n    n: int = 1\n    on: bool = True\n")
 
