@@ -114,11 +114,9 @@ class ClassPlan:
         }
         names = {name for plan in self.fixed for name in plan.type.nested}
         self.nested = tuple(sorted(names))
-        self.shareable = not any(
-            plan.copy is not None or plan.has_nested for plan in self.fixed
-        )
+        self.shareable = False
         """Whether one instance may serve wherever the class is used: it holds
-        no list, dict or instance that a program could change through one use."""
+        nothing a program could change through one use (set by `Plan`)."""
 
 
 class Plan:
@@ -130,6 +128,9 @@ class Plan:
         self.schema = schema
         types: dict[TypeSpec, TypePlan] = {}
         self.classes = {spec.name: ClassPlan(spec, types) for spec in schema.classes}
+        shareable: dict[str, bool] = {}
+        for name, klass in self.classes.items():
+            klass.shareable = self._is_shareable(name, shareable, set())
         owners: dict[str, list[str]] = {}
         for name, klass in self.classes.items():
             for field_name in klass.fields:
@@ -139,6 +140,22 @@ class Plan:
         self.flags: dict[str, bool] = {}
         """Filled by `flag_table` on first use."""
         self._closures: dict[tuple[type, ...], tuple[str, ...]] = {}
+
+    def _is_shareable(
+        self, name: str, known: dict[str, bool], visiting: set[str]
+    ) -> bool:
+        """Tell whether class `name` holds no list or dict, nor a class that does."""
+        if name in known:
+            return known[name]
+        if name in visiting:
+            return False  # nested classes in a cycle, which building reports
+        visiting.add(name)
+        klass = self.classes[name]
+        known[name] = all(plan.copy is None for plan in klass.fixed) and all(
+            self._is_shareable(nested, known, visiting) for nested in klass.nested
+        )
+        visiting.discard(name)
+        return known[name]
 
     def closure(self, classes: Sequence[type]) -> list[str]:
         """Return the names of `classes` and every class nested in them, in order."""

@@ -370,6 +370,29 @@ def test_c04_each_use_of_a_nested_class_holds_its_own_lists(
     assert built.Outer.b.dims == built.Outer.many[1].dims == built.Inner.dims == [4]
 
 
+def test_c04_a_class_holding_lists_two_levels_down_is_not_shared(
+    compiled: Compile,
+) -> None:
+    module = compiled(
+        SHARED
+        + """
+@spock
+class Holder:
+    inner: Inner = Inner()
+
+@spock
+class Top:
+    h1: Holder = Holder()
+    h2: Holder = Holder()
+"""
+    )
+    built = module.ConfigArgBuilder(module.Top, args=[]).generate()
+
+    built.Top.h1.inner.dims.append(2)
+
+    assert (built.Top.h2.inner.dims, built.Inner.dims) == ([1], [1])
+
+
 # --- C05 nested-section-reaches-instance -------------------------------------------------
 
 SCHED = """
