@@ -9,14 +9,13 @@ apart, non-empty choices of the type, each given once.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Literal
 
 from spockc.compiler import diagnostics as codes
 from spockc.compiler import ir
 from spockc.compiler.resolve import HyperMarker
-from spockc.runtime.definitions import upper_bounds_that_fit
+from spockc.runtime.definitions import is_finite_number, upper_bounds_that_fit
 
 #: Report an error at a position: (pos, code, message, hint).
 Report = Callable[[ir.Pos, str, str, str], None]
@@ -91,16 +90,6 @@ def _const(keyword: ir.Keyword | None) -> object:
 _NOT_CONSTANT = object()
 
 
-def _is_number(value: object) -> bool:
-    """Tell whether `value` is a finite int or float (Optuna samples no infinity)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an int beyond any float
-        return False
-
-
 def _range(
     marker: HyperMarker, kw: dict[str, ir.Keyword], has_default: bool, report: Report
 ) -> ir.RangeParam | None:
@@ -124,12 +113,14 @@ def _range(
         message = f'type="{type_name}" contradicts RangeHyperParameter[{value_type}]'
         _bad(kw["type"], message, note)
     if bounds is not None and not (
-        isinstance(bounds, tuple) and len(bounds) == 2 and all(map(_is_number, bounds))
+        isinstance(bounds, tuple)
+        and len(bounds) == 2
+        and all(map(is_finite_number, bounds))
     ):
         _bad(kw["bounds"], "bounds must be two finite numbers, [low, high]", note)
     if not isinstance(log, (bool, type(None))):
         _bad(kw["log_scale"], "log_scale must be True or False", note)
-    if step is not None and not (_is_number(step) and step > 0):  # type: ignore[operator]
+    if step is not None and not (is_finite_number(step) and step > 0):  # type: ignore[operator]
         _bad(kw["step"], "step must be a positive, finite number", note)
     if found:
         return None

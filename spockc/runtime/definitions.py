@@ -7,6 +7,7 @@ the command line, validates it, and hands the result to the generated
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from spockc.runtime.frozen import Frozen, assign
@@ -86,6 +87,20 @@ class Definitions(Frozen):
         if not isinstance(definition, Choices):
             raise TypeError(f"{name} is not a choice: {definition!r}")
         return definition
+
+
+def is_finite_number(value: object) -> bool:
+    """Tell whether `value` is an int or float within float range, not inf or nan.
+
+    Optuna samples neither infinities nor ints beyond a float, and a bool is not a
+    number here.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond any float
+        return False
 
 
 def upper_bounds_that_fit(

@@ -9,7 +9,6 @@ and reports every problem at once, naming the file line or flag and `Class.field
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +25,7 @@ from spockc.runtime.definitions import (
     Definitions,
     FloatRange,
     IntRange,
+    is_finite_number,
     upper_bounds_that_fit,
 )
 from spockc.runtime.errors import Problem
@@ -135,7 +135,7 @@ def _range(spec: RangeSpec, parts: DefinitionParts) -> FloatRange | IntRange:
 
     low, high = bounds
     where = parts.place("bounds")
-    if not (_is_finite(low) and _is_finite(high)):
+    if not (is_finite_number(low) and is_finite_number(high)):
         raise _Invalid(where, f"bounds must be finite numbers, got [{low}, {high}]")
     if low > high:
         raise _Invalid(where, f"lower bound {low} is greater than upper bound {high}")
@@ -146,20 +146,12 @@ def _range(spec: RangeSpec, parts: DefinitionParts) -> FloatRange | IntRange:
     return _checked_step(kind, low, high, log, step, parts.place("step"))
 
 
-def _is_finite(number: float) -> bool:
-    """Tell whether `number` is finite and within float range (Optuna needs both)."""
-    try:
-        return math.isfinite(number)
-    except OverflowError:  # an int beyond any float
-        return False
-
-
 def _checked_step(
     kind: str, low: float, high: float, log: bool, step: object, where: str
 ) -> FloatRange | IntRange:
     if step is not None and not isinstance(step, int | float):
         raise _Invalid(where, f"step must be a number, got {step!r}")
-    if step is not None and not (_is_finite(step) and step > 0):
+    if step is not None and not (is_finite_number(step) and step > 0):
         raise _Invalid(
             where, f"step must be a finite number greater than 0 (got {step})"
         )
